@@ -18,7 +18,7 @@ demo: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/neuralab activations
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check .
 
 test: lint
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -W error

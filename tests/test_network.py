@@ -193,3 +193,35 @@ def test_dropout_network_is_deterministic_in_prediction():
 def test_repr_lists_layers():
     text = repr(mlp([2, 3, 2]))
     assert "Dense(2, 3" in text and "cross_entropy" in text
+
+
+def dropout_net():
+    return Network([Dense(4, 8, "tanh", dtype="float64", seed=0), Dropout(0.5, seed=1),
+                    Dense(8, 6, "relu", dtype="float64", seed=2), Dropout(0.3, seed=3),
+                    Dense(6, 3, "softmax", dtype="float64", seed=4)])
+
+
+def test_training_step_gives_the_same_gradients_as_forward_and_backward():
+    x = np.random.default_rng(0).standard_normal((7, 4))
+    y = np.array([0, 1, 2, 0, 1, 2, 0])
+    public, fast = dropout_net(), dropout_net()  # same weights, same dropout masks
+    public.forward(x, training=True)
+    loss = public.backward(y)
+    fast._flat.grad[:] = 123.0  # the training path overwrites instead of adding
+    fast._allocate(10)
+    fast_loss, out = fast._train_step(x, y, None)
+    assert fast_loss == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(out, public.layers[-1]._a, rtol=1e-12)
+    np.testing.assert_allclose(fast._flat.grad, public._flat.grad, rtol=1e-10, atol=1e-15)
+    fast._allocate(None)
+    assert fast.layers[0]._x is None
+
+
+def test_dropout_network_trains():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((400, 4)).astype(np.float32)
+    y = (x[:, 0] * x[:, 1] > 0).astype(int)
+    net = Network([Dense(4, 64, "relu", seed=0), Dropout(0.2, seed=1), Dense(64, 2, "softmax",
+                                                                           seed=2)])
+    net.fit(x, y, epochs=60, lr=0.01, seed=0)
+    assert net.evaluate(x, y)["accuracy"] > 0.9

@@ -235,6 +235,18 @@ def test_adamw_decays_the_weights_not_the_gradient():
     assert scalar_steps(adam, 1.0, [2.0]) == pytest.approx([0.9], rel=1e-14)
 
 
+def test_centered_rmsprop_survives_a_variance_that_rounds_below_zero():
+    # A constant gradient has variance v − g_avg² = 0 exactly, but in float32 the difference
+    # rounds below zero after ~1200 steps; √ of it would be NaN (and a RuntimeWarning, which
+    # this test suite turns into an error). The clip at 0 keeps every value finite.
+    parameter = Parameter(np.zeros(4, dtype=np.float32))
+    parameter.grad[...] = 0.1
+    opt = RMSprop(lr=1e-3, centered=True)
+    for _ in range(1500):
+        opt.step([parameter])
+    assert np.isfinite(parameter.value).all()
+
+
 def test_lr_changes_between_steps_take_effect():
     # momentum 0.5: b₁ = 1 → θ = 1 − 0.1 = 0.9; lr := 0.02; b₂ = 0.5 + 1 = 1.5 → 0.9 − 0.03
     opt = SGD(lr=0.1, momentum=0.5)
