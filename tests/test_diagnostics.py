@@ -86,11 +86,10 @@ def test_layer_stats_match_hand_computation():
         assert s["activation_mean"] == pytest.approx(a.mean())
         assert s["activation_std"] == pytest.approx(a.std())
         assert s["dead_fraction"] == 0.0
-    sigmoid_slope = stats[0], None
     first = net.layers[0].activation.forward(x @ net.layers[0].weight.value
                                              + net.layers[0].bias.value)
     expected = np.mean(first * (1 - first) < 0.01 * 0.25)  # σ′ = a(1 − a), max 1/4
-    assert sigmoid_slope[0]["saturated_fraction"] == pytest.approx(expected)
+    assert stats[0]["saturated_fraction"] == pytest.approx(expected)
     assert 0.05 < expected < 0.95
     assert stats[2]["saturated_fraction"] is None  # softmax has no elementwise derivative
 

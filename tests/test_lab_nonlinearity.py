@@ -1,7 +1,6 @@
 """Experiment `nonlinearity` (C1, C2): quick run, measuring functions, verdicts both ways."""
 
 import html
-import math
 
 import numpy as np
 import pytest
@@ -28,14 +27,14 @@ def test_result_holds_the_measured_numbers(result):
         assert set(acc) == {"linear", "identity", "tanh", "relu"}
         assert acc["tanh"] >= 0.95 and acc["relu"] >= 0.95
         assert acc["identity"] <= 0.75 and acc["linear"] <= 0.75
+        assert 0.6 <= numbers["best_line"][name] <= 0.85
 
 
 def test_verdicts_follow_from_the_numbers(result):
     numbers = result.numbers
-    n_test = round(0.25 * result.parameters["n_samples"])
     expected = [exp.verdict_c1(numbers["c1_layer_errors"], numbers["c1_shapes_ok"]),
                 exp.verdict_c2(max(numbers["collapse_error"].values()), numbers["test_accuracy"],
-                               n_test)]
+                               numbers["best_line"])]
     assert result.verdicts == expected
     assert [v.reproduced for v in result.verdicts] == [True, True]
 
@@ -67,6 +66,15 @@ def test_collapse_error_separates_linear_from_nonlinear_networks():
     assert exp.collapse_error(bent, x) > 1e-3
 
 
+def test_best_line_accuracy_on_xor_corners_and_on_separable_points():
+    corners = np.array([[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+    assert exp.best_line_accuracy(corners, np.array([0, 0, 1, 1])) == 0.75
+    x = np.random.default_rng(2).normal(size=(200, 2))
+    y = (x @ np.array([0.3, -1.0]) > 0.2).astype(int)  # a tilted line, off the angle grid
+    assert exp.best_line_accuracy(x, y) >= 0.99
+    assert exp.best_line_accuracy(x, 1 - y) >= 0.99
+
+
 def test_verdict_c1_both_ways():
     assert exp.verdict_c1([1e-16, 3e-16], True).reproduced
     assert not exp.verdict_c1([1e-16, 1e-3], True).reproduced
@@ -75,17 +83,20 @@ def test_verdict_c1_both_ways():
 
 GOOD = {"xor": {"linear": 0.5, "identity": 0.52, "tanh": 0.99, "relu": 1.0},
         "circles": {"linear": 0.45, "identity": 0.5, "tanh": 0.98, "relu": 0.97}}
+LINES = {"xor": 0.78, "circles": 0.68}
 
 
 @pytest.mark.parametrize(
-    ("collapse", "change", "reproduced"),
-    [(1e-7, {}, True),
-     (1e-2, {}, False),
-     (1e-7, {"identity": 0.8}, False),
-     (1e-7, {"relu": 0.9}, False)],
+    ("collapse", "change", "lines", "reproduced"),
+    [(1e-7, {}, LINES, True),
+     (1e-7, {"identity": 0.785}, LINES, True),
+     (1e-2, {}, LINES, False),
+     (1e-7, {"identity": 0.8}, LINES, False),
+     (1e-7, {"relu": 0.85}, LINES, False),
+     (1e-7, {}, {"xor": 0.78, "circles": 0.97}, False)],
 )
-def test_verdict_c2_both_ways(collapse, change, reproduced):
+def test_verdict_c2_both_ways(collapse, change, lines, reproduced):
     accuracy = {"xor": {**GOOD["xor"], **change}, "circles": GOOD["circles"]}
-    verdict = exp.verdict_c2(collapse, accuracy, n_test=150)
+    verdict = exp.verdict_c2(collapse, accuracy, lines)
     assert verdict.reproduced is reproduced
-    assert verdict.evidence["noise_margin"] == pytest.approx(2 * math.sqrt(0.25 / 150))
+    assert verdict.evidence["best_line"] == lines

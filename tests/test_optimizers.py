@@ -273,7 +273,7 @@ def rosenbrock_grad(theta):  # f = (1 − x)² + 100(y − x²)², minimum at (1
 # (name, optimizer, step budget, tolerance on ‖θ − θ*‖). Budgets are ~1.25× the step after
 # which each run was measured to stay within the tolerance (float64, deterministic).
 BOWL = [
-    ("gd", lambda: GD(lr=0.01), 1100, 1e-4),
+    ("gd", lambda: GD(lr=0.018), 640, 1e-4),  # γ just under 2/100: y zig-zags, x crawls
     ("momentum", lambda: optimizers.get("momentum", lr=0.01), 230, 1e-4),
     ("nesterov", lambda: optimizers.get("nesterov", lr=0.01), 200, 1e-4),
     ("adagrad", lambda: Adagrad(lr=0.1), 360, 1e-4),
@@ -316,10 +316,12 @@ def test_converges_on_rosenbrock(name, make, budget, tol):
     assert np.linalg.norm(theta - 1.0) < tol
 
 
-def test_momentum_beats_plain_gd_on_the_bowl():
-    gd = descend(GD(lr=0.01), bowl_grad, (1.0, 1.0), 230)
+def test_momentum_beats_the_best_tuned_gd_on_the_bowl():
+    # GD's best fixed step on this bowl is 2/(L + μ) = 2/101, contracting the error by
+    # (κ − 1)/(κ + 1) = 0.98 per step: after 230 steps it is still ~0.98²³⁰ ≈ 1e-2 away.
+    gd = descend(GD(lr=2 / 101), bowl_grad, (1.0, 1.0), 230)
     momentum = descend(optimizers.get("momentum", lr=0.01), bowl_grad, (1.0, 1.0), 230)
-    assert np.linalg.norm(momentum) < 1e-4 < 0.01 < np.linalg.norm(gd)
+    assert np.linalg.norm(momentum) < 1e-4 < 5e-3 < np.linalg.norm(gd)
 
 
 # ---------------------------------------------------------------- properties (hypothesis)

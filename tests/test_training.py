@@ -358,6 +358,7 @@ LABELS = np.array([0, 1, 2, 0, 1, 2])
         (FEW, LABELS + 1, {}, ValueError, "labels from 1 to 3.*0..2"),
         (FEW, -LABELS, {}, ValueError, "labels from -2 to 0"),
         (FEW, LABELS + 0.5, {}, ValueError, "whole numbers"),
+        (FEW, LABELS * 1e300, {}, ValueError, "labels from 0 to 2e.300"),
         (FEW, np.array(list("abcabc")), {}, TypeError, "LabelEncoder"),
         (FEW, np.zeros((6, 4)), {}, ValueError, "4 columns but the network has 3 outputs"),
         (FEW, LABELS, {"batch_size": 0}, ValueError, "batch_size"),

@@ -61,15 +61,13 @@ class Network:
 
     @property
     def n_inputs(self) -> int:
+        """Number of input features (the first Dense layer's in_features)."""
         return next(layer for layer in self.layers if isinstance(layer, Dense)).in_features
 
     @property
     def n_outputs(self) -> int:
+        """Number of outputs (the last layer's out_features)."""
         return self.layers[-1].out_features
-
-    @property
-    def output_activation(self):
-        return self.layers[-1].activation
 
     def parameters(self) -> list[Parameter]:
         """Every layer's Parameters, in order (views into the flat buffers)."""

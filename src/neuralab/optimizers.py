@@ -363,7 +363,7 @@ class RMSprop(Optimizer):
 
         g ← g + λ·θ                              (weight_decay λ > 0)
         v ← α·v + (1 − α)·g²
-        ṽ ← v − g_avg²,  g_avg ← α·g_avg + (1 − α)·g  first   (centered) else ṽ ← v
+        g_avg ← α·g_avg + (1 − α)·g;  ṽ ← v − g_avg²    (centered; otherwise ṽ ← v)
         b ← μ·b + g / (√ṽ + ε);  θ ← θ − γ·b     (momentum μ > 0)
         θ ← θ − γ · g / (√ṽ + ε)                 (otherwise)
 

@@ -12,7 +12,8 @@ Training. One iteration is one epoch, a ``Network.fit(epochs=1)`` call; all epoc
 optimizer, so its state (Adam's m and v) carries on from epoch to epoch and from one
 ``partial_fit`` call to the next. After each epoch, as in scikit-learn:
 
-    loss_curve_ += [mean training loss of the epoch + alpha/(2·n_b)·Σ‖W‖²]
+    loss_curve_ += [mean training loss of the epoch + alpha/(2·n_b)·Σ‖W‖²], the penalty taken
+                    with the weights at the start of the epoch (exactly sklearn's for one batch)
     no early stopping:   "no improvement" when loss > best_loss_ − tol
     early_stopping=True: "no improvement" when validation score < best score + tol, the score
                          being accuracy (classifier) or R² (regressor) on validation_fraction of
@@ -165,11 +166,11 @@ class _NeuralNetBase(BaseEstimator):
     def _epoch(self, train, batch_size: int, val, bar) -> bool:
         """Train one epoch and record it; True when training should stop."""
         x, targets, weights = train
+        penalty = 0.5 * self._optimizer.weight_decay * sum(float(np.sum(w * w))
+                                                           for w in self.coefs_)
         history = self.network_.fit(x, targets, epochs=1, batch_size=batch_size,
                                     optimizer=self._optimizer, shuffle=self.shuffle,
                                     seed=self._rng, progress=False, sample_weight=weights)
-        penalty = 0.5 * self._optimizer.weight_decay * sum(float(np.sum(w * w))
-                                                           for w in self.coefs_)
         self.loss_curve_.append(history.history["loss"][-1] + penalty)
         self.n_iter_ += 1
         self.t_ += len(x)
@@ -369,9 +370,12 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNetBase):
         tags.target_tags.multi_output = True
         return tags
 
-    def _loss_name(self) -> str:
+    def _check_params(self, incremental: bool) -> None:
+        super()._check_params(incremental)
         if self.loss not in ("quadratic", "mse"):
             raise ValueError(f"loss must be 'quadratic' or 'mse', got {self.loss!r}")
+
+    def _loss_name(self) -> str:
         return self.loss
 
     def _targets(self, y, first: bool, classes=None):

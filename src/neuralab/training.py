@@ -22,6 +22,7 @@ import numpy as np
 from tqdm import tqdm
 
 from neuralab import diagnostics, optimizers, schedules
+from neuralab.layers import Dense
 
 __all__ = [
     "fit", "History", "Callback", "EarlyStopping", "ProgressBar", "TrainingDivergedError",
@@ -55,7 +56,7 @@ def check_inputs(net, x, name: str = "x") -> np.ndarray:
     if x.shape[0] == 0:
         raise ValueError(f"{name} is empty: it has 0 samples")
     if x.shape[1] != net.n_inputs:
-        first = next(i for i, layer in enumerate(net.layers, 1) if hasattr(layer, "weight"))
+        first = next(i for i, layer in enumerate(net.layers, 1) if isinstance(layer, Dense))
         raise ValueError(f"layer {first} expects {net.n_inputs} input features, got "
                          f"{x.shape[1]} in {name}")
     with np.errstate(over="ignore"):  # a float64 too large for float32 becomes inf: caught below
@@ -107,12 +108,11 @@ def _class_labels(y, k: int, name: str) -> np.ndarray:
     if y.dtype.kind == "f" and not (_all_finite(y) and np.all(y == np.round(y))):
         raise ValueError(f"{name} holds class labels, which must be whole numbers 0..{k - 1}; "
                          "for real-valued targets give shape (n, n_outputs)")
-    labels = y.astype(np.intp)
-    lo, hi = labels.min(), labels.max()
+    lo, hi = y.min(), y.max()
     if lo < 0 or hi >= k:
-        raise ValueError(f"{name} has class labels from {lo} to {hi}, but the network has {k} "
-                         f"outputs, so labels must lie in 0..{k - 1}")
-    return labels
+        raise ValueError(f"{name} has class labels from {lo:g} to {hi:g}, but the network has "
+                         f"{k} outputs, so labels must lie in 0..{k - 1}")
+    return y.astype(np.intp)
 
 
 def _one_hot(labels, k: int, dtype) -> np.ndarray:

@@ -8,6 +8,30 @@ measured numbers by a criterion that the report prints next to it.
 A module may also define ``steps(quick: bool) -> int``: how many times its ``run`` calls
 ``ctx.advance()``, so that the progress bar can show a total. Verdict functions are kept pure
 (numbers in, :class:`Verdict` out) so that tests can feed them crafted numbers.
+
+The runner checks that ``result.id == ID``, ``result.claims == CLAIMS`` and that there is exactly
+one verdict per claim. In outline (see ``loss_slowdown.py`` for a whole one)::
+
+    ID, CLAIMS = "my_experiment", ["C9"]
+    TITLE = Text("What it shows", "它说明什么")
+
+    def verdict_c9(slow: float, fast: float) -> Verdict:
+        return Verdict("C9", slow > fast, Text("slow > fast", "慢 > 快"),
+                       {"slow": slow, "fast": fast})
+
+    def run(ctx: Context) -> ExperimentResult:
+        slow, fast = measure(ctx.seed, quick=ctx.quick)
+        ctx.advance()
+        fig, ax = plots.subplots()
+        ...
+        path = plots.save(fig, ctx.figure_path("my-experiment-curves"))
+        return ExperimentResult(ID, CLAIMS, TITLE, Text("set-up", "实验设置"), {"lr": 0.1},
+                                {"slow": slow, "fast": fast}, [verdict_c9(slow, fast)],
+                                figures=[Figure(path, Text("caption", "图注"))])
+
+Numbers, parameters and evidence go to ``results.json``: use numbers, strings, bools, None,
+lists, dicts, NumPy scalars/arrays and :class:`Text` (NaN and ±inf are written as null). Table
+cells may be numbers, strings, None or :class:`Text`.
 """
 
 from __future__ import annotations

@@ -33,11 +33,11 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
                         help="small data and budgets: the whole lab in about a minute")
     parser.add_argument("--only", nargs="+", metavar="ID", choices=list(EXPERIMENTS),
                         help=f"run only these experiments: {', '.join(EXPERIMENTS)}")
-    parser.add_argument("--out", type=Path, default=Path("lab-report"),
+    parser.add_argument("--out", type=Path, default=Path("lab-report"), metavar="DIR",
                         help="folder for the report, results and figures (default: lab-report)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the report (default: en)")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--seed", type=int, default=0, metavar="N",
                         help="seed of every random generator (default: 0)")
     return parser
 
