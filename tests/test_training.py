@@ -5,7 +5,6 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from neuralab import datasets, optimizers, schedules
 from neuralab.layers import Dense
@@ -17,13 +16,6 @@ from neuralab.training import (
     ProgressBar,
     TrainingDivergedError,
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    """Small matrix products run fastest on one thread, above all on a busy machine."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ searches and cross-validation, and ``network_`` is the trained neuralab ``Networ
 
     >>> from sklearn.pipeline import make_pipeline
     >>> from sklearn.preprocessing import StandardScaler
+    >>> from neuralab.sklearn import NeuralNetClassifier
     >>> model = make_pipeline(StandardScaler(), NeuralNetClassifier(random_state=0))
 
 Training. One iteration is one epoch, a ``Network.fit(epochs=1)`` call; all epochs share one
@@ -312,12 +313,13 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetBase):
 
     def _check_known(self, y, classes) -> None:
         if classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
-            raise ValueError(f"classes={classes!r} differs from classes_={self.classes_!r} of "
-                             "the first partial_fit call")
+            raise ValueError(f"classes={list(classes)} differs from classes_="
+                             f"{self.classes_.tolist()} of the first partial_fit call")
         unknown = np.setdiff1d(unique_labels(y), self.classes_)
         if unknown.size:
-            raise ValueError(f"y has labels {unknown!r} that are not in classes_="
-                             f"{self.classes_!r}; refit without warm_start to learn new classes")
+            raise ValueError(f"y has labels {unknown.tolist()} that are not in classes_="
+                             f"{self.classes_.tolist()}; refit without warm_start to learn new "
+                             "classes")
 
     def _stratify(self, targets):
         return targets if targets.ndim == 1 else targets[:, 0]

@@ -14,6 +14,7 @@ accuracy each net reaches on that budget.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import colormaps
 
 from neuralab import datasets, diagnostics, plots
 from neuralab.network import mlp
@@ -238,13 +239,13 @@ def verdict_c7(init_spread: dict[int, float], train_spread: dict[int, float],
 
 
 def _layer_colors(depth: int) -> list:
-    return [plots.plt.get_cmap("viridis")(i / max(depth - 1, 1) * 0.85) for i in range(depth)]
+    return [colormaps["viridis"](0.85 * i / max(depth - 1, 1)) for i in range(depth)]
 
 
 def _speed_panel(ax, speeds: np.ndarray, title: str) -> None:
     epochs = np.arange(len(speeds))
     for i, color in enumerate(_layer_colors(speeds.shape[1])):
-        ax.semilogy(epochs, np.maximum(speeds[:, i], 1e-30), color=color,
+        ax.semilogy(epochs, speeds[:, i], color=color,
                     label=f"hidden layer {i + 1}")
     ax.set(title=title, xlabel="epoch (full-batch GD steps)",
            ylabel="speed of learning ‖∂C/∂b‖ (log)", xlim=(0, len(speeds)))
