@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from neuralab import __version__, activations, datasets, initializers, losses, optimizers
+from neuralab.lab.cli import add_lab_parser, run_lab
 from neuralab.network import load, mlp
 from neuralab.training import EarlyStopping
 
@@ -389,6 +390,7 @@ COMMANDS = {
     "activations": (add_activations_parser, run_activations),
     "train": (add_train_parser, run_train),
     "evaluate": (add_evaluate_parser, run_evaluate),
+    "lab": (add_lab_parser, run_lab),
 }
 
 

@@ -185,7 +185,7 @@ class Dense:
         if self.bias is not None:
             z += self.bias.value
         self._x, self._z = x, z
-        self._a = self.activation.forward(z, out=a_buf[:n])
+        self._a = self.activation._forward(z, a_buf[:n])  # z is checked already: no re-check
         return self._a
 
     def _train_backward(self, grad, is_delta: bool = False):
@@ -193,10 +193,10 @@ class Dense:
 
         ∂C/∂a is turned into δ in place, so ``grad`` (a buffer of the layer above) is clobbered.
         """
-        delta = grad if is_delta else self.activation.backward(self._z, self._a, grad, out=grad)
+        delta = grad if is_delta else self.activation._backward(self._z, self._a, grad, grad)
         np.matmul(self._x.T, delta, out=self.weight.grad)
         if self.bias is not None:
-            np.sum(delta, axis=0, out=self.bias.grad)
+            np.add.reduce(delta, axis=0, out=self.bias.grad)
         grad_in = self._buffers[2]
         if grad_in is None:
             return None

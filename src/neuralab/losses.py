@@ -104,6 +104,19 @@ class Loss:
         grad *= scale
         return activation.backward(z, a, grad)
 
+    def _value_and_delta(self, z, a, y, activation, sample_weight=None):
+        """(C, ∂C/∂z) at once, for a and y that ``fit`` has checked already (its fast path).
+
+        Same numbers as ``value`` and ``delta``, without their per-call checks of the targets.
+        """
+        scale = _scale(sample_weight, a.shape[0], a.dtype)
+        value = float(np.sum(self._terms(a, y) * scale))
+        if self.fused_with is not None and activation.name == self.fused_with:
+            return value, self._fused_delta(a, y, scale)
+        grad = self._grad(a, y)
+        grad *= scale
+        return value, activation._backward(z, a, grad, grad)
+
     def check_targets(self, a, y, sample_weight=None) -> None:
         """Raise ValueError if a, y (and sample_weight) do not fit this loss; else return None."""
         self._prepare(a, y, sample_weight)
@@ -249,7 +262,8 @@ class CrossEntropy(Loss):
             grad *= scale
             return grad
         grad = a * scale  # (a − onehot(y)) · s without building the one-hot matrix
-        grad[np.arange(a.shape[0]), y] -= np.ravel(scale)
+        # s is a Python float (1/n) or a column of a's dtype: no float64 array enters here
+        grad[np.arange(a.shape[0]), y] -= scale if np.ndim(scale) == 0 else scale[:, 0]
         return grad
 
     def _targets(self, a, y):

@@ -122,8 +122,7 @@ class Network:
         for layer in self.layers:
             out = layer._train_forward(out)
         last = self.layers[-1]
-        value = self.loss.value(out, y, sample_weight)
-        grad = self.loss.delta(last._z, out, y, last.activation, sample_weight)
+        value, grad = self.loss._value_and_delta(last._z, out, y, last.activation, sample_weight)
         is_delta = True
         for layer in reversed(self.layers):
             grad = layer._train_backward(grad, is_delta)

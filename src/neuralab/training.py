@@ -2,8 +2,9 @@
 
 One epoch of mini-batch gradient descent:
 
-    shuffle the rows once (one copy of the data, into a buffer reused every epoch)
-    for each batch of ``batch_size`` consecutive rows:
+    draw a random order of the rows
+    for each batch of ``batch_size`` consecutive positions in that order:
+        gather the batch's rows into one reused buffer (no shuffled copy of the data)
         forward through every layer, into preallocated buffers
         δ = loss.delta(...)                  # fused (a − y)/n for softmax + cross-entropy
         backward: ∂C/∂W = xᵀδ, ∂C/∂b = Σδ    # written straight into the flat gradient buffer
@@ -425,20 +426,34 @@ class _Loop:
         self.base_lr, self.step = optimizer.lr, 0
         self.flat = [net._flat]
         self.snapshot = np.empty_like(net._flat.value)
-        # one buffer per array, filled with the shuffled rows each epoch
-        self.shuffled = [None if a is None or rng is None else np.empty_like(a) for a in data]
+        # x, the big array, is gathered batch by batch into one small buffer (no copy of the
+        # data, and the batch is still in cache when the first matrix product reads it); the
+        # small arrays (targets, labels, weights) are shuffled whole, once per epoch
+        self.order = None
+        self.batch_x = None if rng is None else np.empty((batch_size, data[0].shape[1]),
+                                                          data[0].dtype)
+        self.shuffled = [None if a is None or rng is None or a is data[0] else np.empty_like(a)
+                         for a in data]
         self.predicted = None if data[2] is None else np.empty(len(data[0]), np.intp)
         self.batch_callbacks = [cb for cb in callbacks
                                 if type(cb).on_batch_end is not Callback.on_batch_end]
 
     def _epoch_data(self):
+        """(x, targets, labels, weights) in this epoch's order; x stays unshuffled (see _rows)."""
         if self.rng is None:
             return self.data
-        order = self.rng.permutation(len(self.data[0]))
+        self.order = self.rng.permutation(len(self.data[0]))
         for source, out in zip(self.data, self.shuffled, strict=True):
-            if source is not None:  # mode="clip" lets take() write into `out` unbuffered
-                np.take(source, order, axis=0, out=out, mode="clip")
-        return self.shuffled
+            if out is not None:  # mode="clip" lets take() write into `out` unbuffered
+                np.take(source, self.order, axis=0, out=out, mode="clip")
+        return (self.data[0], *self.shuffled[1:])
+
+    def _rows(self, x, rows: slice):
+        """The batch ``rows`` of this epoch's order: a view, or gathered into the batch buffer."""
+        if self.order is None:
+            return x[rows]
+        order = self.order[rows]
+        return np.take(x, order, axis=0, out=self.batch_x[: len(order)], mode="clip")
 
     def run_epoch(self, epoch: int) -> dict:
         """One pass over the data in batches; returns {"loss", ["accuracy"]} for the epoch."""
@@ -451,9 +466,9 @@ class _Loop:
             for batch, start in enumerate(range(0, len(x), self.batch_size)):
                 rows = slice(start, start + self.batch_size)
                 w = None if weights is None else weights[rows]
-                size = len(x[rows]) if w is None else float(w.sum())
+                size = len(targets[rows]) if w is None else float(w.sum())
                 if size > 0:  # a batch whose weights are all 0 teaches nothing: skipped
-                    loss = self._step(x[rows], targets[rows], w, rows)
+                    loss = self._step(self._rows(x, rows), targets[rows], w, rows)
                     if not math.isfinite(loss):
                         self._diverged(epoch, batch, loss)
                     loss_sum, weight_sum = loss_sum + loss * size, weight_sum + size

@@ -11,12 +11,20 @@ report shows them; :func:`run` runs a selection and writes ``report.html`` and `
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
+from . import (
+    activations,
+    dead_relu,
+    loss_slowdown,
+    nonlinearity,
+    optimizers,
+    vanishing_gradient,
+    zero_mean,
+)
 from .base import Context, ExperimentResult, Figure, Stopwatch, Table, Text, Verdict
 from .report import write_report
 from .runner import run_experiments
@@ -33,30 +41,11 @@ __all__ = [
     "run",
 ]
 
-_ORDER = (
-    "nonlinearity",
-    "activations",
-    "vanishing_gradient",
-    "zero_mean",
-    "dead_relu",
-    "loss_slowdown",
-    "optimizers",
-)
-
-
-def _registry() -> dict[str, ModuleType]:
-    # While the experiments are being written, a module that does not exist yet is left out.
-    modules = {}
-    for name in _ORDER:
-        try:
-            modules[name] = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{name}":
-                raise
-    return modules
-
-
-EXPERIMENTS: dict[str, ModuleType] = _registry()
+EXPERIMENTS: dict[str, ModuleType] = {
+    module.ID: module
+    for module in (nonlinearity, activations, vanishing_gradient, zero_mean, dead_relu,
+                   loss_slowdown, optimizers)
+}
 """Experiment id → module, in report order."""
 
 

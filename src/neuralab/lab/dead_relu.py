@@ -46,7 +46,8 @@ def steps(quick: bool) -> int:
 def parameters(quick: bool) -> dict:
     """The network, the optimizer and the learning rates swept."""
     return {"data": "digits", "sizes": list(SIZES), "init": "he_normal",
-            "bias_shifts": [-s for s in SHIFTS], "optimizer": "adam", "batch_size": 32,
+            "initial_hidden_biases": [-s if s else 0.0 for s in SHIFTS], "optimizer": "adam",
+            "batch_size": 32,
             "learning_rates": [1e-3, 1e-2, 1e-1] if quick else [1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
             "epochs": 5 if quick else 20, "seeds": 1 if quick else 3, "dead_slope": DEAD_SLOPE}
 
@@ -189,7 +190,8 @@ def verdict_c8(dead_init: list[float], dead_trained: list[float], dead_gradient:
         mean_std: (mean, std) of the outputs of every ReLU hidden layer with a live unit.
         remedies: per remedy, (ReLU dead, remedy dead) at every setting.
     """
-    dies = dead_trained[-1] >= dead_trained[0] + growth and dead_trained[-1] >= dead_init[-1] + growth
+    last = dead_trained[-1]
+    dies = last >= dead_trained[0] + growth and last >= dead_init[-1] + growth
     frozen = dead_gradient == 0 and stayed_dead == 1
     offset = all(m > 0 for m, _ in mean_std)
     remedied = all(r < d for pairs in remedies.values() for d, r in pairs if d > 0)
@@ -227,13 +229,18 @@ def verdict_c8(dead_init: list[float], dead_trained: list[float], dead_gradient:
 _DASH = {SHIFTS[0]: "-", SHIFTS[1]: "--"}
 
 
+def _start(shift: float) -> str:
+    """The initial bias −shift as text, without a "−0"."""
+    return f"−{shift:g}" if shift else "0"
+
+
 def _draw_sweep(runs: dict, p: dict, ctx: Context) -> Figure:
     fig, (dead_ax, acc_ax) = plots.subplots(1, 2, size=(4.8, 3.8))
     lrs = p["learning_rates"]
     for key, rows in runs.items():
         act, shift = key.split("/")
         style = {"color": plots.activation_color(act), "linestyle": _DASH[float(shift)],
-                 "marker": "o", "label": f"{act}, biases start at {-float(shift):g}"}
+                 "marker": "o", "label": f"{act}, biases start at {_start(float(shift))}"}
         dead_ax.plot(lrs, [100 * r["dead"] for r in rows], **style)
         acc_ax.plot(lrs, [r["train_accuracy"] for r in rows], **style)
     dead_ax.set(xscale="log", title="Dead hidden units after training", xlabel="Adam learning rate",
@@ -254,25 +261,30 @@ def _draw_activity(activity: dict, p: dict, ctx: Context) -> Figure:
     fig, ax = plots.subplots(size=(6.0, 3.8))
     lrs, bins = p["learning_rates"], np.linspace(0, 1, 21)
     for i, style in ((0, ":"), (len(lrs) - 1, "-")):
-        ax.hist(activity["relu/0"][i], bins=bins, histtype="step", linewidth=1.8, linestyle=style,
-                color=plots.activation_color("relu"), label=f"ReLU, learning rate {lrs[i]:g}")
+        share = activity["relu/0"][i]
+        ax.hist(share, bins=bins, histtype="step", linewidth=1.8, linestyle=style,
+                color=plots.activation_color("relu"),
+                label=f"ReLU, learning rate {lrs[i]:g}: {np.sum(share == 0)} dead units")
     ax.set(title="How often each ReLU unit is active after training (first seed)",
            xlabel="share of training samples with z > 0", ylabel="number of hidden units")
     ax.legend(fontsize=8, loc="upper center")
     path = plots.save(fig, ctx.figure_path("dead-relu-activity"))
     return Figure(path, Text(
         "Each hidden ReLU unit of the trained network, by the share of training samples on "
-        "which it is active. The bar at 0 holds the dead units: inactive on every sample.",
-        "训练后网络中的每个 ReLU 隐藏神经元,按其被激活的训练样本比例分组。0 处的柱子即死亡神经元:"
-        "对每个样本都不激活。"))
+        "which it is active. The first bar holds the dead units (active on no sample, counted in "
+        "the legend) and the units active on fewer than 5% of the samples.",
+        "训练后网络中的每个 ReLU 隐藏神经元,按其被激活的训练样本比例分组。第一根柱子包括死亡神经元"
+        "(对任何样本都不激活,数目见图例)以及在不到 5% 的样本上激活的神经元。"))
 
 
 def _table(runs: dict, p: dict) -> Table:
-    rows = [[key.split("/")[0], -float(key.split("/")[1]), lr, r["dead_init"], r["dead"],
+    rows = [[key.split("/")[0], _start(float(key.split("/")[1])), lr, r["dead_init"], r["dead"],
              r["inactive"], r["stayed_dead"], r["train_accuracy"], r["test_accuracy"],
              r["diverged"]]
             for key, rs in runs.items() for lr, r in zip(p["learning_rates"], rs, strict=True)]
-    return Table(Text("Dead units and accuracy (mean over seeds)", "死亡神经元与准确率(对随机种子取平均)"), [
+    title = Text("Dead units and accuracy (mean over seeds)",
+                 "死亡神经元与准确率(对随机种子取平均)")
+    return Table(title, [
         Text("activation", "激活函数"), Text("initial bias", "初始偏置"),
         Text("learning rate", "学习率"), Text("dead at init", "初始化时死亡比例"),
         Text("dead after training", "训练后死亡比例"),

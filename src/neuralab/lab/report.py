@@ -156,7 +156,7 @@ def render_html(results: list[ExperimentResult], *, lang: str = "en", meta: dict
         duration=meta.get("duration", 0.0),
     )
     parts = [
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
+        f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">',
         f"<title>{_e(T['title'](lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>",
         f"<header><h1>{_e(T['title'](lang))}</h1>\n<p class=\"meta\">{_e(line)}</p>",
         f"<p>{_e(T['intro'](lang))}</p></header>",

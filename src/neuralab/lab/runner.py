@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from .base import Context, ExperimentResult, Stopwatch
@@ -29,6 +30,9 @@ def run_experiments(
         progress: show a bar over experiments and one over each experiment's steps;
             ``None`` shows them only when stderr is a terminal.
 
+    BLAS runs on one thread meanwhile: the lab's networks are small, and on a few shared cores
+    several BLAS threads make their matrix products many times slower, never faster.
+
     Raises:
         RuntimeError: an experiment returned a result that breaks the lab's contract
             (a wrong id, or not exactly one verdict per claim it declares).
@@ -36,7 +40,10 @@ def run_experiments(
     modules = list(modules)
     disable = None if progress is None else not progress
     results = []
-    with tqdm(modules, desc="lab", unit="experiment", disable=disable, position=0) as bar:
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        tqdm(modules, desc="lab", unit="experiment", disable=disable, position=0) as bar,
+    ):
         for module in bar:
             bar.set_postfix_str(module.ID)
             results.append(_run_one(module, quick, seed, Path(out_dir), disable))

@@ -97,7 +97,8 @@ def verdicts(initial: dict, training: dict) -> list[Verdict]:
     deep = max(DEPTHS)
     return [
         verdict_c4({d: initial["sigmoid-nielsen"][d]["ratio"] for d in DEPTHS}),
-        verdict_c6(initial["tanh-nielsen"][deep]["ratio"], initial["sigmoid-nielsen"][deep]["ratio"]),
+        verdict_c6(initial["tanh-nielsen"][deep]["ratio"],
+                   initial["sigmoid-nielsen"][deep]["ratio"]),
         verdict_c7({d: initial["relu-he"][d]["spread"] for d in DEPTHS},
                    {d: training["relu-he"][d]["max_spread"] for d in DEPTHS},
                    training["relu-he"][deep]["test_accuracy"],
@@ -242,7 +243,7 @@ def _layer_colors(depth: int) -> list:
     return [colormaps["viridis"](0.85 * i / max(depth - 1, 1)) for i in range(depth)]
 
 
-def _speed_panel(ax, speeds: np.ndarray, title: str) -> None:
+def _speed_panel(ax, speeds: np.ndarray, title: str, legend: bool = True) -> None:
     epochs = np.arange(len(speeds))
     for i, color in enumerate(_layer_colors(speeds.shape[1])):
         ax.semilogy(epochs, speeds[:, i], color=color,
@@ -250,7 +251,8 @@ def _speed_panel(ax, speeds: np.ndarray, title: str) -> None:
     ax.set(title=title, xlabel="epoch (full-batch GD steps)",
            ylabel="speed of learning ‖∂C/∂b‖ (log)", xlim=(0, len(speeds)))
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="lower left")
+    if legend:
+        ax.legend(fontsize=7, loc="best")
 
 
 def _draw_sigmoid(training: dict, ctx: Context) -> Figure:
@@ -273,8 +275,11 @@ def _draw_deepest(training: dict, ctx: Context) -> Figure:
     fig, axes = plots.subplots(2, 3, size=(4.2, 3.3), sharey=True)
     for ax, key in zip(axes.ravel(), SETUPS, strict=True):
         activation, init, _ = SETUPS[key]
-        _speed_panel(ax, training[key][deep]["speeds"], f"{activation}, {_INIT_EN[init]}")
+        _speed_panel(ax, training[key][deep]["speeds"], f"{activation}, {_INIT_EN[init]}",
+                     legend=False)
         ax.title.set_color(plots.activation_color(activation))
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, ncols=deep, loc="outside lower center")
     fig.suptitle(f"Speed of learning per hidden layer, {deep} hidden layers of {HIDDEN}")
     path = plots.save(fig, ctx.figure_path("vanishing-gradient-deepest"))
     return Figure(path, Text(
@@ -299,7 +304,7 @@ def _draw_depth(initial: dict, training: dict, ctx: Context) -> Figure:
     acc_ax.set(title="Test accuracy after the same budget", xticks=DEPTHS, ylim=(0, 1),
                xlabel="number of hidden layers", ylabel="test accuracy (fraction correct)")
     ratio_ax.legend(fontsize=7)
-    acc_ax.legend(fontsize=7, loc="lower left")
+    acc_ax.legend(fontsize=7, loc="center right")
     path = plots.save(fig, ctx.figure_path("vanishing-gradient-depth"))
     return Figure(path, Text(
         "Left: how many times faster the last hidden layer learns than the first, at "

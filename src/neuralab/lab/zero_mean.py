@@ -228,7 +228,13 @@ def verdict_c6(sigmoid_epochs: list[int | None], tanh_epochs: list[int | None]) 
         f"{TARGET:.0%} 测试准确率所需轮数的中位数低于 sigmoid,并且在超过一半的随机种子上 tanh "
         "先达到(始终未达到算作比任何轮数都慢)"),
         {"sigmoid_epochs": sigmoid_epochs, "tanh_epochs": tanh_epochs,
-         "sigmoid_median": medians[0], "tanh_median": medians[1], "seeds_tanh_faster": faster})
+         "sigmoid_median": _finite(medians[0]), "tanh_median": _finite(medians[1]),
+         "seeds_tanh_faster": faster})
+
+
+def _finite(value: float) -> float | None:
+    """``value``, or None for "never" (inf), as the report and results.json show it."""
+    return None if np.isinf(value) else value
 
 
 # --- figures and table -----------------------------------------------------------------------
@@ -258,7 +264,8 @@ def _draw_accuracy(runs: dict, p: dict, ctx: Context) -> Figure:
         "seed. Solid: the seed's sigmoid and tanh; dashed: the controls with sigmoid's slope but "
         "zero mean, and with tanh's slope but an offset.",
         "每轮之后的测试准确率:各随机种子的中位数,阴影为最慢到最快的种子之间的范围。实线:原文中的 "
-        "sigmoid 与 tanh;虚线:对照组——与 sigmoid 斜率相同但均值为 0,以及与 tanh 斜率相同但有偏移。"))
+        "sigmoid 与 tanh;虚线:对照组——与 sigmoid 斜率相同但均值为 0,"
+        "以及与 tanh 斜率相同但有偏移。"))
 
 
 def _draw_means(summary: dict, ctx: Context) -> Figure:
@@ -294,8 +301,10 @@ def _table(summary: dict) -> Table:
              s["mean_output_init"], s["mean_output_trained"]] for arm, s in summary.items()]
     return Table(Text("Convergence and mean output per arm", "各组的收敛速度与平均输出"), [
         Text("hidden activation", "隐藏层激活函数"),
-        Text(f"epochs to {TARGET:.0%} (per seed; — never)", f"达到 {TARGET:.0%} 的轮数(各种子;— 为未达到)"),
-        Text("median epochs", "轮数中位数"), Text("final test accuracy (median)", "最终测试准确率(中位数)"),
+        Text(f"epochs to {TARGET:.0%} (per seed; — never)",
+             f"达到 {TARGET:.0%} 的轮数(各种子;— 为未达到)"),
+        Text("median epochs", "轮数中位数"),
+        Text("final test accuracy (median)", "最终测试准确率(中位数)"),
         Text("mean output per layer at init", "初始化时各层平均输出"),
         Text("mean output per layer after training", "训练后各层平均输出")], rows)
 

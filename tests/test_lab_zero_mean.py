@@ -1,0 +1,114 @@
+"""Experiment `zero_mean` (C5, C6): the control activations, a quick run, verdicts both ways."""
+
+import numpy as np
+import pytest
+
+from neuralab import activations, datasets
+from neuralab.lab import zero_mean as exp
+from neuralab.lab.base import Context
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("zero_mean")))
+
+
+Z = np.linspace(-6, 6, 49)
+
+
+def sigma(z):
+    return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("scale, slope, shift", [(1, 1, -0.5), (2, 2, 0), (0.5, 3, 1)])
+def test_scaled_sigmoid_forward_and_derivative(scale, slope, shift):
+    act = exp.ScaledSigmoid(scale, slope, shift)
+    assert act.forward(Z) == pytest.approx(scale * sigma(slope * Z) + shift, abs=1e-12)
+    eps = 1e-6
+    numeric = (act.forward(Z + eps) - act.forward(Z - eps)) / (2 * eps)
+    assert act.derivative(Z) == pytest.approx(numeric, abs=1e-8)
+    assert act.max_derivative == pytest.approx(scale * slope / 4)
+
+
+def test_scaled_sigmoid_contains_sigmoid_and_tanh_and_keeps_float32():
+    z = Z.astype(np.float32)
+    sigmoid, tanh = activations.get("sigmoid"), activations.get("tanh")
+    assert exp.ScaledSigmoid(1, 1, 0).forward(z) == pytest.approx(sigmoid.forward(z), abs=1e-6)
+    assert exp.ScaledSigmoid(2, 2, -1).forward(z) == pytest.approx(tanh.forward(z), abs=1e-6)
+    assert exp.ScaledSigmoid(2, 2, -1).derivative(z) == pytest.approx(tanh.derivative(z), abs=1e-6)
+    assert exp.ScaledSigmoid(2, 2, 0).forward(z).dtype == np.float32
+    assert exp.ScaledSigmoid(2, 2, 0).derivative(z).dtype == np.float32
+
+
+def test_every_arm_starts_from_the_same_weights():
+    nets = [exp.build(arm, seed=3) for arm in exp.ARMS]
+    for layers in zip(*(net.layers for net in nets), strict=True):
+        for layer in layers[1:]:
+            np.testing.assert_array_equal(layer.weight.value, layers[0].weight.value)
+            assert not layer.bias.value.any()
+
+
+def test_hidden_outputs_against_numpy():
+    data = datasets.load("digits", seed=0)
+    x = data.x_train[:50]
+    net = exp.build("offset_tanh", seed=1)
+    a, expected = x.astype(np.float64), []
+    for layer in net.layers[:-1]:
+        a = 2 * sigma(2 * (a @ layer.weight.value + layer.bias.value))
+        expected.append(a)
+    for got, want in zip(exp.hidden_outputs(net, x), expected, strict=True):
+        assert got == pytest.approx(want, rel=1e-5)
+
+
+def test_epochs_to_target_and_medians():
+    assert exp.epochs_to_target([0.5, 0.89, 0.9, 0.95], 0.9) == 3
+    assert exp.epochs_to_target([0.5, 0.6], 0.9) is None
+    assert exp.median_epochs([3, None, 5]) == 5
+    assert exp.median_epochs([None, None, 4]) == np.inf
+
+
+def test_numbers_measure_the_offset(result):
+    runs, epochs = result.numbers["runs"], result.parameters["epochs"]
+    expected_mean = {"sigmoid": 0.5, "centred_sigmoid": 0.0, "offset_tanh": 1.0, "tanh": 0.0}
+    for arm, arm_runs in runs.items():
+        assert len(arm_runs) == result.parameters["seeds"]
+        for run in arm_runs:
+            assert len(run["val_accuracy"]) == epochs
+            assert run["epochs_to_target"] == exp.epochs_to_target(run["val_accuracy"], exp.TARGET)
+            for when in ("init", "trained"):
+                assert run[when]["mean"] == pytest.approx([expected_mean[arm]] * 2, abs=0.15)
+    assert min(m for r in runs["sigmoid"] for m in r["init"]["min"]) > 0
+    assert min(m for r in runs["tanh"] for m in r["trained"]["min"]) < 0
+
+
+def test_verdicts_follow_from_the_numbers(result):
+    runs = result.numbers["runs"]
+    expected = [
+        exp.verdict_c5(exp._layer_means(runs, "sigmoid"), exp._layer_mins(runs, "sigmoid"),
+                       exp._layer_means(runs, "tanh")),
+        exp.verdict_c6([r["epochs_to_target"] for r in runs["sigmoid"]],
+                       [r["epochs_to_target"] for r in runs["tanh"]]),
+    ]
+    assert result.verdicts == expected
+
+
+def test_figures_and_table(result):
+    assert len(result.figures) == 2
+    for figure in result.figures:
+        assert figure.path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(result.tables[0].rows) == len(exp.ARMS)
+
+
+def test_verdict_c5_both_ways():
+    assert exp.verdict_c5([0.5, 0.49, 0.51], [0.01, 0.02, 0.03], [0.0, 0.1]).reproduced
+    assert not exp.verdict_c5([0.5, 0.2], [0.01, 0.02], [0.0]).reproduced  # mean too close to 0
+    assert not exp.verdict_c5([0.5, 0.5], [0.0, 0.02], [0.0]).reproduced  # an output is not > 0
+
+
+def test_verdict_c6_both_ways():
+    assert exp.verdict_c6([41, 43, 38], [3, 3, 2]).reproduced
+    assert exp.verdict_c6([None, None, None], [3, 3, 4]).reproduced  # sigmoid never got there
+    assert not exp.verdict_c6([3, 3, 2], [41, 43, 38]).reproduced
+    # lower median, but faster for only half of the seeds
+    assert not exp.verdict_c6([10, 10, 50, 50], [11, 11, 5, 5]).reproduced
+    assert not exp.verdict_c6([None, None], [None, None]).reproduced
