@@ -270,12 +270,14 @@ OPTIONS = {
               "--batch-size", "--epochs", "--init", "--validation-split", "--early-stopping",
               "--seed", "--out", "--no-progress"],
     "evaluate": ["MODEL", "--data", "--split", "--seed"],
+    "lab": ["--quick", "--only", "--out", "--lang", "--seed"],
 }
 DEFAULTS = {
     "activations": ["default: -3,-1,0,1,3", "default: float32"],
     "train": ["default: digits", "default: 64,32", "default: relu", "default: adam",
               "default: 20", "default: 32", "default: 0.1", "default: model.safetensors"],
     "evaluate": ["default: digits", "default: test", "default: 0"],
+    "lab": ["default: lab-report", "default: en", "default: 0"],
 }
 
 
