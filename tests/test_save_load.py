@@ -1,7 +1,9 @@
 """save/load: a bit-identical round trip, atomic writes, and a clear error for every bad file."""
 
+import copy
 import json
 import os
+import pickle
 
 import numpy as np
 import pytest
@@ -201,3 +203,19 @@ def test_save_replaces_an_existing_model(tmp_path, net):
     mlp([5, 4, 3], seed=9).save(path)
     net.save(path)
     np.testing.assert_array_equal(load(path).predict(X), net.predict(X))
+
+
+@pytest.mark.parametrize("copy_net", [lambda n: pickle.loads(pickle.dumps(n)), copy.deepcopy],
+                         ids=["pickle", "deepcopy"])
+def test_a_copied_network_still_trains_its_own_layers(copy_net):
+    """In-memory copies (joblib, deepcopy) keep each layer's weights inside the flat buffer."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 3)), rng.integers(0, 2, size=40)
+    original = mlp([3, 4, 2], seed=0)
+    twin = copy_net(original)
+    assert np.shares_memory(twin.layers[0].weight.value, twin._flat.value)
+    before = twin.layers[0].weight.value.copy()
+    twin.fit(x, y, epochs=2, batch_size=8, optimizer="sgd", lr=0.5, progress=False, seed=0)
+    original.fit(x, y, epochs=2, batch_size=8, optimizer="sgd", lr=0.5, progress=False, seed=0)
+    assert not np.array_equal(twin.layers[0].weight.value, before)
+    np.testing.assert_array_equal(twin.predict(x), original.predict(x))

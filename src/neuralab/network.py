@@ -59,6 +59,15 @@ class Network:
         self._flat = _flatten(self.layers, self.dtype)
         self.stop_training = False
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling (joblib, ``copy.deepcopy``) copies each layer's views apart: rejoin them.
+
+        Without this, training an unpickled network would step a flat buffer that no layer
+        reads any more, and its weights would silently stay where they were.
+        """
+        self.__dict__.update(state)
+        self._flat = _flatten(self.layers, self.dtype)
+
     @property
     def n_inputs(self) -> int:
         """Number of input features (the first Dense layer's in_features)."""
