@@ -1,7 +1,7 @@
 """The seed's claims C1–C12: its own Chinese words, the English translation, a short name.
 
-The seed is ``seed/first-look-at-neural-networks.zh.txt``, a learner's notes on what a neural
-network is. ``seed/CLAIMS.md`` translates each claim and gives it an id; the lab measures every
+The seed is ``docs/seed/first-look-at-neural-networks.zh.txt``, a learner's notes on what a neural
+network is. ``docs/seed/CLAIMS.md`` translates each claim and gives it an id; the lab measures every
 one. Each :class:`Claim` keeps the seed's words as exact excerpts (several excerpts are joined
 with " … " where the seed spreads a claim over a few sentences), so the report can quote the seed
 verbatim beside the translation.
