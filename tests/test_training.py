@@ -286,7 +286,7 @@ def test_progress_bar_shows_epochs_loss_and_accuracy():
     mlp([2, 3, 2], seed=0).fit(np.ones((4, 2)), [0, 1, 0, 1], epochs=3,
                                callbacks=[ProgressBar(file=out)])
     text = out.getvalue()
-    assert "3/3" in text and "loss=" in text and "accuracy=" in text and "epoch" in text
+    assert "3/3" in text and "loss=" in text and "acc=" in text and "epoch" in text
 
 
 def test_fit_prints_nothing_without_a_terminal(capsys):

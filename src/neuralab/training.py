@@ -281,7 +281,7 @@ class ProgressBar(Callback):
     ``progress=False`` never. It is the only thing ``fit`` writes (to ``file``, default stderr).
     """
 
-    _SHOWN = ("loss", "accuracy", "val_loss", "val_accuracy")
+    _SHOWN = {"loss": "loss", "accuracy": "acc", "val_loss": "val_loss", "val_accuracy": "val_acc"}
 
     def __init__(self, file=None):
         self.file = file
@@ -293,7 +293,7 @@ class ProgressBar(Callback):
                          dynamic_ncols=True)
 
     def on_epoch_end(self, epoch, logs=None):
-        shown = {k: f"{logs[k]:.4f}" for k in self._SHOWN if k in (logs or {})}
+        shown = {short: f"{logs[k]:.4f}" for k, short in self._SHOWN.items() if k in (logs or {})}
         self._bar.set_postfix(shown, refresh=False)
         self._bar.update(1)
 
