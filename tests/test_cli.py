@@ -271,6 +271,7 @@ OPTIONS = {
               "--seed", "--out", "--no-progress"],
     "evaluate": ["MODEL", "--data", "--split", "--seed"],
     "lab": ["--quick", "--only", "--out", "--lang", "--seed"],
+    "bench": ["--quick", "--only", "--threads", "--json"],
 }
 DEFAULTS = {
     "activations": ["default: -3,-1,0,1,3", "default: float32"],
@@ -278,6 +279,7 @@ DEFAULTS = {
               "default: 20", "default: 32", "default: 0.1", "default: model.safetensors"],
     "evaluate": ["default: digits", "default: test", "default: 0"],
     "lab": ["default: lab-report", "default: en", "default: 0"],
+    "bench": ["default: all", "default: the BLAS's own"],
 }
 
 

@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from neuralab import __version__, activations, datasets, initializers, losses, optimizers
+from neuralab.bench import add_bench_parser, run_bench
 from neuralab.lab.cli import add_lab_parser, run_lab
 from neuralab.network import load, mlp
 from neuralab.training import EarlyStopping
@@ -391,6 +392,7 @@ COMMANDS = {
     "train": (add_train_parser, run_train),
     "evaluate": (add_evaluate_parser, run_evaluate),
     "lab": (add_lab_parser, run_lab),
+    "bench": (add_bench_parser, run_bench),
 }
 
 
