@@ -1,4 +1,4 @@
-"""The lab: every claim of the seed (``seed/CLAIMS.md``) as an experiment that measures it.
+"""The lab: every claim of the seed (``docs/seed/CLAIMS.md``) as an experiment that measures it.
 
 Each experiment is a module with ``ID``, ``CLAIMS``, ``TITLE`` and ``run(ctx)``
 (see :mod:`neuralab.lab.base`). :data:`EXPERIMENTS` maps each id to its module, in the order the

@@ -1,9 +1,10 @@
 """The lab's building blocks: what an experiment receives, measures and returns.
 
-Every experiment module in :mod:`neuralab.lab` exposes ``ID`` (its id), ``CLAIMS`` (the claim ids
-of ``seed/CLAIMS.md`` it tests), ``TITLE`` (a :class:`Text`) and ``run(ctx) -> ExperimentResult``.
-An experiment *measures* first and only then *judges*: each :class:`Verdict` is computed from the
-measured numbers by a criterion that the report prints next to it.
+Every experiment module in :mod:`neuralab.lab` exposes ``ID`` (its id), ``CLAIMS`` (the ids of
+the claims of ``docs/seed/CLAIMS.md`` it tests), ``TITLE`` (a :class:`Text`) and
+``run(ctx) -> ExperimentResult``. An experiment *measures* first and only then *judges*: each
+:class:`Verdict` is computed from the measured numbers by a criterion that the report prints next
+to it.
 
 A module may also define ``steps(quick: bool) -> int``: how many times its ``run`` calls
 ``ctx.advance()``, so that the progress bar can show a total. Verdict functions are kept pure

@@ -21,7 +21,7 @@ class Claim:
     Attributes:
         id: "C1" … "C12", stable across reports, tests and docs.
         seed: exact excerpts of the seed (Chinese), in the order they appear there.
-        translation: the English translation from ``seed/CLAIMS.md``.
+        translation: the English translation from ``docs/seed/CLAIMS.md``.
         short: a one-line name for summary tables, in English and Chinese.
     """
 

@@ -26,7 +26,7 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "lab",
         help="run the seed's claims as experiments and write an HTML report",
-        description="Run each claim of seed/CLAIMS.md as a measured experiment and write "
+        description="Run each claim of docs/seed/CLAIMS.md as a measured experiment and write "
         "report.html (self-contained), results.json and the figures (PNG).",
     )
     parser.add_argument("--quick", action="store_true",

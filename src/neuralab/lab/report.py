@@ -46,7 +46,7 @@ T = {
     "verdict": Text("Verdict", "结论"),
     "experiment": Text("Experiment", "实验"),
     "seed_words": Text("The seed's words: ", "原文:"),
-    "translation": Text("Translation (seed/CLAIMS.md): ", "英文译文(seed/CLAIMS.md):"),
+    "translation": Text("Translation (docs/seed/CLAIMS.md): ", "英文译文(docs/seed/CLAIMS.md):"),
     "setup": Text("Set-up", "实验设置"),
     "parameters": Text("Parameters", "参数"),
     "figures": Text("Figures", "图表"),
