@@ -97,6 +97,11 @@ def test_mlp_rejects_bad_combinations(kwargs, match):
         mlp([2, 3, 2], **kwargs)
 
 
+def test_mlp_rejects_an_unknown_activation_even_without_hidden_layers():
+    with pytest.raises(ValueError, match="unknown activation 'nope'"):
+        mlp([2, 2], activation="nope")
+
+
 def test_mse_and_quadratic_take_any_output():
     for output in ("sigmoid", "softmax", "tanh", "identity"):
         for loss in ("mse", "quadratic"):

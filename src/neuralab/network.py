@@ -242,6 +242,7 @@ def mlp(sizes, activation="relu", output=None, loss="cross_entropy", init=None, 
     if isinstance(sizes, str | bytes) or not hasattr(sizes, "__len__") or len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
     loss = losses.get(loss)
+    activation = activations.get(activation)  # a bad name fails even with no hidden layer
     output = loss.default_output if output is None else output
     rng = np.random.default_rng(seed)
     layers = [Dense(n_in, n_out, activation if i < len(sizes) - 2 else output, init=init,
