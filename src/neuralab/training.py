@@ -282,6 +282,8 @@ class ProgressBar(Callback):
     """
 
     _SHOWN = {"loss": "loss", "accuracy": "acc", "val_loss": "val_loss", "val_accuracy": "val_acc"}
+    # a bar of fixed width: the metrics after it must not squeeze it to nothing
+    _FORMAT = "{desc} {n_fmt}/{total_fmt} |{bar:15}| {elapsed}<{remaining}{postfix}"
 
     def __init__(self, file=None):
         self.file = file
@@ -290,10 +292,11 @@ class ProgressBar(Callback):
     def on_train_begin(self, logs=None):
         self._bar = tqdm(total=self.params.get("epochs"), unit="epoch", desc="epoch",
                          file=self.file if self.file is not None else sys.stderr,
-                         dynamic_ncols=True)
+                         dynamic_ncols=True, bar_format=self._FORMAT)
 
     def on_epoch_end(self, epoch, logs=None):
-        shown = {short: f"{logs[k]:.4f}" for k, short in self._SHOWN.items() if k in (logs or {})}
+        shown = {short: f"{logs[k]:.{3 if 'acc' in short else 4}f}"
+                 for k, short in self._SHOWN.items() if k in (logs or {})}
         self._bar.set_postfix(shown, refresh=False)
         self._bar.update(1)
 
