@@ -8,6 +8,7 @@ networks that train on real data (:func:`mlp`, :class:`Network`); and a lab
 
 from neuralab import (
     activations,
+    callbacks,
     datasets,
     diagnostics,
     gradcheck,
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Network",
     "activations",
+    "callbacks",
     "datasets",
     "diagnostics",
     "gradcheck",

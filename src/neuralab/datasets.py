@@ -8,47 +8,22 @@
 Every loader returns a :class:`Dataset`: inputs ``x`` of shape ``(n_samples, n_features)`` (float32
 unless ``dtype="float64"``) and integer class labels ``y`` of shape ``(n_samples,)`` (int64). All
 randomness comes from one ``numpy.random.Generator`` seeded with ``seed``: the same seed gives the
-same arrays.
+same arrays. Reading, finding and downloading the MNIST IDX files lives in :mod:`neuralab.idx`.
 """
 
 from __future__ import annotations
 
 import functools
-import gzip
-import hashlib
 import inspect
 import math
 import numbers
-import os
-import tempfile
-import urllib.request
-import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Dataset", "load", "names", "one_hot", "read_idx", "MNIST_MIRRORS", "MNIST_SHA256"]
+from neuralab.idx import MNIST_MIRRORS, MNIST_SHA256, find_mnist, read_idx, read_mnist_split
 
-#: Where a missing MNIST file is downloaded from, tried in order (file name appended).
-MNIST_MIRRORS = [
-    "https://ossci-datasets.s3.amazonaws.com/mnist/",
-    "https://storage.googleapis.com/cvdf-datasets/mnist/",
-    "https://yann.lecun.com/exdb/mnist/",
-]
-#: SHA-256 of the four gzipped IDX files as published by LeCun, Cortes and Burges.
-MNIST_SHA256 = {
-    "train-images-idx3-ubyte.gz":
-        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    "train-labels-idx1-ubyte.gz":
-        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    "t10k-images-idx3-ubyte.gz":
-        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    "t10k-labels-idx1-ubyte.gz":
-        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-}
-_MNIST_FILES = tuple(name.removesuffix(".gz") for name in MNIST_SHA256)
-_IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
+__all__ = ["Dataset", "load", "names", "one_hot", "read_idx", "MNIST_MIRRORS", "MNIST_SHA256"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,132 +227,7 @@ def _mnist_5k(rng, *, dtype="float32"):
     return _stratified("mnist-5k", x, y, 1000, rng)
 
 
-# --- MNIST from the IDX files -------------------------------------------------------------------
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when they start with the gzip magic 1f 8b."""
-    data = path.read_bytes()
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as err:
-        raise ValueError(f"{path} is a damaged gzip file ({err}); fetch it again") from err
-
-
-def read_idx(path, magic: int | None = None) -> np.ndarray:
-    """Read an unsigned-byte IDX file (gzipped or not) into a uint8 array of its shape.
-
-    Layout (http://yann.lecun.com/exdb/mnist/): a big-endian 32-bit magic number 0x0000 08 d
-    (08 = unsigned byte, d = number of dimensions; 2051 for the 3-D image files, 2049 for the
-    1-D label files), then d big-endian 32-bit sizes, then the bytes in C order.
-    ``magic``, when given, is the magic number the file must have.
-    """
-    path = Path(path)
-    data = _read_bytes(path)
-    found = int.from_bytes(data[:4], "big") if len(data) >= 4 else None
-    if found is None or (magic is None and (found >> 8) != 0x08):
-        raise ValueError(f"{path} is not an unsigned-byte IDX file (magic number {found})")
-    if magic is not None and found != magic:
-        raise ValueError(f"{path} has magic number {found}, expected {magic}: wrong file?")
-    header = 4 + 4 * (found & 0xFF)
-    if len(data) < header:
-        raise ValueError(f"{path} is truncated: {len(data)} bytes, shorter than its header")
-    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", found & 0xFF, 4))
-    size = math.prod(shape)
-    if len(data) - header != size:
-        problem = "is truncated" if len(data) - header < size else "has extra bytes"
-        raise ValueError(
-            f"{path} {problem}: its header promises {shape} = {size} bytes of data, "
-            f"the file holds {len(data) - header}"
-        )
-    return np.frombuffer(data, np.uint8, size, header).reshape(shape)
-
-
-def _locate(folder: Path, name: str) -> Path | None:
-    """``folder/name`` or ``folder/name.gz``, whichever exists (uncompressed first)."""
-    return next((p for p in (folder / name, folder / f"{name}.gz") if p.is_file()), None)
-
-
-def _read_mnist_split(folder: Path, prefix: str):
-    """Images (n, rows·cols) uint8 and labels (n,) int64 of the ``train`` or ``t10k`` split."""
-    images = read_idx(_locate(folder, f"{prefix}-images-idx3-ubyte"), _IMAGES_MAGIC)
-    labels = read_idx(_locate(folder, f"{prefix}-labels-idx1-ubyte"), _LABELS_MAGIC)
-    if len(images) != len(labels):
-        raise ValueError(
-            f"MNIST {prefix} files in {folder} disagree: {len(images)} images, {len(labels)} labels"
-        )
-    if labels.size and labels.max() > 9:
-        raise ValueError(f"MNIST {prefix} labels in {folder} go up to {labels.max()}, expected 0…9")
-    return images.reshape(len(images), -1), labels.astype(np.int64)
-
-
-def _cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/neuralab/mnist``, by default ``~/.cache/neuralab/mnist``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "neuralab" / "mnist"
-
-
-def _where_to_put() -> str:
-    return (
-        f"put the four MNIST files ({', '.join(_MNIST_FILES)}, gzipped or not) in {_cache_dir()}, "
-        "or in a folder named by $NEURALAB_DATA, or pass path=FOLDER"
-    )
-
-
-def _fetch_verified(url: str, target: Path, sha256: str) -> None:
-    """Download ``url`` to a temporary file beside ``target``; rename it if the SHA-256 matches."""
-    fd, part = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
-            while chunk := response.read(1 << 16):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != sha256:
-            raise ValueError(f"SHA-256 mismatch: expected {sha256}, got {digest.hexdigest()}")
-        os.replace(part, target)
-    finally:
-        if os.path.exists(part):
-            os.unlink(part)
-
-
-def _download_mnist(folder: Path, mirrors) -> None:
-    """Fetch every MNIST file missing from ``folder``, trying each mirror in turn."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for stem in _MNIST_FILES:
-        if _locate(folder, stem) is not None:
-            continue
-        name = f"{stem}.gz"
-        errors = []
-        for mirror in mirrors:
-            url = f"{mirror.rstrip('/')}/{name}"
-            try:
-                _fetch_verified(url, folder / name, MNIST_SHA256[name])
-                break
-            except (OSError, ValueError) as err:  # urllib's URLError is an OSError
-                errors.append(f"{url}: {err}")
-        else:
-            raise ValueError(f"could not download {name} ({'; '.join(errors)}); {_where_to_put()}")
-
-
-def _find_mnist(path, download: bool, mirrors) -> Path:
-    """The folder holding the MNIST files: ``path``, else $NEURALAB_DATA[/mnist], else the cache."""
-    if path is not None:
-        folder = Path(path).expanduser()
-        if all(_locate(folder, name) for name in _MNIST_FILES):
-            return folder
-        raise ValueError(f"{folder} lacks MNIST files: it needs {', '.join(_MNIST_FILES)} (or .gz)")
-    env = os.environ.get("NEURALAB_DATA")
-    candidates = [Path(env) / "mnist", Path(env)] if env else []
-    for folder in [*candidates, _cache_dir()]:
-        if all(_locate(folder, name) for name in _MNIST_FILES):
-            return folder
-    if not download:
-        raise ValueError(f"MNIST not found and download=False: {_where_to_put()}")
-    _download_mnist(_cache_dir(), MNIST_MIRRORS if mirrors is None else mirrors)
-    return _cache_dir()
+# --- MNIST from the IDX files (the file handling is in neuralab.idx) ------------------------------
 
 
 def _subset(x, y, n, option: str, rng):
@@ -400,9 +250,11 @@ def _mnist(rng, *, path=None, n_train=None, n_test=None, download=True, mirrors=
     checked against :data:`MNIST_SHA256`. ``n_train``/``n_test`` draw a random subset with the seed.
     """
     dtype = _check_dtype(dtype)
-    folder = _find_mnist(path, download, mirrors)
-    x_train, y_train = _read_mnist_split(folder, "train")
-    x_test, y_test = _read_mnist_split(folder, "t10k")
+    # The tables are read from this module at call time, so patching datasets.MNIST_* works.
+    mirrors = MNIST_MIRRORS if mirrors is None else mirrors
+    folder = find_mnist(path, download=download, mirrors=mirrors, sha256=MNIST_SHA256)
+    x_train, y_train = read_mnist_split(folder, "train")
+    x_test, y_test = read_mnist_split(folder, "t10k")
     x_train, y_train = _subset(x_train, y_train, n_train, "n_train", rng)
     x_test, y_test = _subset(x_test, y_test, n_test, "n_test", rng)
     scale = dtype.type(255)

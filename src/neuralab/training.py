@@ -1,4 +1,4 @@
-"""The training loop (``Network.fit``), its History, callbacks and the checks on user data.
+"""The training loop (``Network.fit``) and the checks on user data.
 
 One epoch of mini-batch gradient descent:
 
@@ -11,18 +11,19 @@ One epoch of mini-batch gradient descent:
         optimizer.step([all parameters])     # one vectorized update of the whole network
 
 Inputs are checked ONCE per ``fit`` (shapes, dtype, NaN/inf, labels), not per batch; everything
-runs in the network's dtype (float32 by default) end to end.
+runs in the network's dtype (float32 by default) end to end. The hooks that ``fit`` calls
+around this loop (History, EarlyStopping, the progress bar) live in ``neuralab.callbacks``;
+they are imported here too, so ``from neuralab.training import EarlyStopping`` keeps working.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 
 import numpy as np
-from tqdm import tqdm
 
 from neuralab import diagnostics, optimizers, schedules
+from neuralab.callbacks import Callback, EarlyStopping, History, ProgressBar, callback_list
 from neuralab.layers import Dense
 
 __all__ = [
@@ -161,165 +162,6 @@ def evaluate_prepared(net, x, targets, labels, weights, chunk: int) -> dict:
     return logs
 
 
-# --- callbacks ------------------------------------------------------------------------------
-
-
-class Callback:
-    """Hooks called by ``fit``; subclass and override the ones you need (Keras' interface).
-
-    ``fit`` sets ``self.network`` and ``self.params`` (epochs, batch_size, steps, samples)
-    first. ``epoch`` and ``batch`` are 0-based. ``logs`` of ``on_epoch_end`` holds "loss",
-    "accuracy", "val_loss", "val_accuracy" and, with ``monitor=True``, the per-layer keys; a
-    callback may end training after the current epoch with ``self.network.stop_training = True``.
-    """
-
-    network = None
-    params: dict = {}
-
-    def set_network(self, network) -> None:
-        self.network = network
-
-    def set_params(self, params: dict) -> None:
-        self.params = params
-
-    def on_train_begin(self, logs=None): ...
-
-    def on_epoch_begin(self, epoch, logs=None): ...
-
-    def on_batch_end(self, batch, logs=None):
-        """After each optimizer step; logs = {"loss": batch loss, "size": rows}."""
-
-    def on_epoch_end(self, epoch, logs=None): ...
-
-    def on_train_end(self, logs=None): ...
-
-
-class History(Callback):
-    """What ``fit`` returns: ``history`` maps each log name to its per-epoch list; ``epoch``.
-
-    Keys: "loss", "accuracy" (classifiers), "val_loss", "val_accuracy" (with validation_data),
-    and with ``monitor=True`` one key per Dense layer and statistic, named like the layer's
-    parameters: "layers.0.grad_norm_weight", "layers.0.dead_fraction", … (see
-    ``diagnostics.layer_stats``), so ``plt.plot(h.history["layers.0.grad_norm_bias"])`` works.
-    """
-
-    def __init__(self):
-        self.history: dict[str, list] = {}
-        self.epoch: list[int] = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(value)
-
-    def __repr__(self) -> str:
-        last = {k: v[-1] for k, v in self.history.items() if not k.startswith("layers.")}
-        return f"History(epochs={len(self.epoch)}, last={last})"
-
-
-class EarlyStopping(Callback):
-    """Stop when ``monitor`` has not improved for ``patience`` epochs in a row.
-
-    Improvement means below best − min_delta (mode "min") or above best + min_delta ("max");
-    "auto" picks "max" for accuracy-like names, else "min". With ``restore_best_weights`` the
-    network ends training (stopped early or not) with the weights of its best epoch; History
-    keeps every epoch. Attributes after fit: ``best``, ``best_epoch``, ``stopped_epoch`` (None
-    if it never stopped training).
-    """
-
-    def __init__(self, monitor="val_loss", patience=5, min_delta=0, restore_best_weights=True,
-                 mode="auto"):
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a non-negative int, got {patience!r}")
-        if not isinstance(min_delta, int | float) or not min_delta >= 0:
-            raise ValueError(f"min_delta must be a non-negative number, got {min_delta!r}")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        self.monitor, self.patience, self.min_delta = monitor, patience, float(min_delta)
-        self.restore_best_weights = restore_best_weights
-        self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
-        self.best = self.best_epoch = self.stopped_epoch = self._best_weights = None
-
-    def on_train_begin(self, logs=None):
-        self.best = self.best_epoch = self.stopped_epoch = self._best_weights = None
-        self._wait = 0
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        if self.monitor not in logs:
-            raise ValueError(f"EarlyStopping monitors {self.monitor!r}, but the logs only have "
-                             f"{sorted(logs)}; pass validation_data to fit or pick another key")
-        value = logs[self.monitor]
-        if self._improved(value):
-            self.best, self.best_epoch, self._wait = value, epoch, 0
-            if self.restore_best_weights:
-                self._best_weights = self.network.state_dict()
-            return
-        self._wait += 1
-        if self._wait >= self.patience:
-            self.stopped_epoch = epoch
-            self.network.stop_training = True
-
-    def _improved(self, value) -> bool:
-        if not math.isfinite(value):
-            return False
-        if self.best is None:
-            return True
-        if self.mode == "min":
-            return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
-
-    def on_train_end(self, logs=None):
-        if self._best_weights is not None:
-            self.network.load_state_dict(self._best_weights)
-
-
-class ProgressBar(Callback):
-    """A tqdm bar over the epochs: epoch n/N, elapsed time, ETA and the latest loss/accuracy.
-
-    ``fit(progress=None)`` adds one when stderr is a terminal; ``progress=True`` always,
-    ``progress=False`` never. It is the only thing ``fit`` writes (to ``file``, default stderr).
-    """
-
-    _SHOWN = {"loss": "loss", "accuracy": "acc", "val_loss": "val_loss", "val_accuracy": "val_acc"}
-    # a bar of fixed width: the metrics after it must not squeeze it to nothing
-    _FORMAT = "{desc} {n_fmt}/{total_fmt} |{bar:15}| {elapsed}<{remaining}{postfix}"
-
-    def __init__(self, file=None):
-        self.file = file
-        self._bar = None
-
-    def on_train_begin(self, logs=None):
-        self._bar = tqdm(total=self.params.get("epochs"), unit="epoch", desc="epoch",
-                         file=self.file if self.file is not None else sys.stderr,
-                         dynamic_ncols=True, bar_format=self._FORMAT)
-
-    def on_epoch_end(self, epoch, logs=None):
-        shown = {short: f"{logs[k]:.{3 if 'acc' in short else 4}f}"
-                 for k, short in self._SHOWN.items() if k in (logs or {})}
-        self._bar.set_postfix(shown, refresh=False)
-        self._bar.update(1)
-
-    def on_train_end(self, logs=None):
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-
-def _callback_list(history, callbacks, progress) -> list:
-    callbacks = list(callbacks)
-    for cb in callbacks:
-        if not isinstance(cb, Callback):
-            raise TypeError(f"callbacks must be Callback objects, got {type(cb).__name__}")
-    if progress not in (None, True, False):
-        raise ValueError(f"progress must be None (auto), True or False, got {progress!r}")
-    if progress is None:
-        progress = bool(getattr(sys.stderr, "isatty", lambda: False)())
-    if progress and not any(isinstance(cb, ProgressBar) for cb in callbacks):
-        callbacks.append(ProgressBar())
-    return [history, *callbacks]
-
-
 # --- the fit loop ---------------------------------------------------------------------------
 
 
@@ -351,7 +193,7 @@ def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validati
     batch_size = len(x) if batch_size is None else min(_count("batch_size", batch_size), len(x))
     validation = _validation(net, validation_data)
     history = History()
-    cbs = _callback_list(history, callbacks, progress)
+    cbs = callback_list(history, callbacks, progress)
     loop = _Loop(net, (x, targets, labels, weights), batch_size, _optimizer(optimizer, lr),
                  schedules.get(schedule) if schedule is not None else None,
                  np.random.default_rng(seed) if shuffle else None, cbs)
