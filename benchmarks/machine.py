@@ -42,7 +42,7 @@ def describe(threads: int) -> dict:
                 f" ({blas['kernel']} kernels)" if blas["kernel"] else ""),
             "python": platform.python_version(), "numpy": np.__version__,
             "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None}
-    for name in ("sklearn", "torch"):
+    for name in ("sklearn", "torch", "numba"):
         try:
             info[name] = __import__(name).__version__
         except ImportError:

@@ -9,7 +9,10 @@ prints one JSON line with the data's size and two peaks, each also as a multiple
 - ``maxrss``: the growth of the process's peak resident memory (VmHWM, or ``ru_maxrss``) from
   just before the data was made.
 
-The target of issue 6 is a peak ≤ 2.5× the data's size.
+The target of issue 6 is a peak ≤ 2.5× the data's size. Before the baseline is taken, the same
+network trains on a few rows, so that what is loaded once per process and does not grow with
+the data — numba compiling (or loading) the Adam kernel, when it is installed — stays out of
+the ratio; its cost is reported on its own as ``setup_maxrss_bytes``.
 """
 
 from __future__ import annotations
@@ -44,8 +47,18 @@ def _maxrss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
 
+def _warm_up(workload, seed: int) -> int:
+    """Train on 64 rows once (compiles the kernels); the growth of peak RSS this caused."""
+    rss_before = _maxrss_bytes()
+    x, y = synthetic(64, FEATURES, CLASSES, seed)
+    nl.mlp(list(workload.sizes), seed=seed).fit(x, y, epochs=1, batch_size=workload.batch_size,
+                                                lr=LR, progress=False, seed=seed)
+    return _maxrss_bytes() - rss_before
+
+
 def measure(epochs: int, seed: int = 0) -> dict:
     workload = WORKLOADS["A"]
+    setup = _warm_up(workload, seed)
     net = nl.mlp(list(workload.sizes), seed=seed)
     rss_before = _maxrss_bytes()
     tracemalloc.start()
@@ -58,7 +71,8 @@ def measure(epochs: int, seed: int = 0) -> dict:
     rss_growth = _maxrss_bytes() - rss_before
     return {"rows": ROWS, "features": FEATURES, "epochs": epochs, "data_bytes": data_bytes,
             "tracemalloc_peak_bytes": traced_peak, "tracemalloc_ratio": traced_peak / data_bytes,
-            "maxrss_growth_bytes": rss_growth, "maxrss_ratio": rss_growth / data_bytes}
+            "maxrss_growth_bytes": rss_growth, "maxrss_ratio": rss_growth / data_bytes,
+            "setup_maxrss_bytes": setup}
 
 
 def main(argv=None) -> int:

@@ -73,19 +73,19 @@ def _fmt(value, digits=3) -> str:
 def table(results) -> str:
     """The whole report as text: machine, training table, inference, memory, targets."""
     lines = [_machine_line(results["machine"]), _settings_line(results["settings"]), ""]
-    lines.append(f"{'workload':<34}{'library':<10}{'s/epoch':>9}{'neuralab/x':>11}"
+    lines.append(f"{'workload':<34}{'library':<15}{'s/epoch':>9}{'neuralab/x':>11}"
                  f"{'test acc':>9}{'GFLOP/s':>9}{'of GEMM':>8}")
     for name, runs in results["workloads"].items():
         lines.append(f"{name}: {runs['describe']}, {runs['epochs']} epochs "
                      f"(GEMM ceiling {runs['gemm_gflops']:.1f} GFLOP/s)")
         for library, run in runs["runs"].items():
             ratio = runs["ratios"].get(library, 1.0 if library == "neuralab" else None)
-            lines.append(f"{'':<34}{library:<10}{run['median_seconds']:>9.4f}"
+            lines.append(f"{'':<34}{library:<15}{run['median_seconds']:>9.4f}"
                          f"{_fmt(ratio, 2):>11}{run['median_accuracy']:>9.3f}"
                          f"{run['gflops']:>9.1f}{run['fraction_of_gemm']:>8.0%}")
         for library in BASELINES:
             if library not in runs["runs"]:
-                lines.append(f"{'':<34}{library:<10}not installed")
+                lines.append(f"{'':<34}{library:<15}not installed")
     lines += _inference_lines(results.get("inference"))
     lines += _memory_lines(results.get("memory"))
     lines += ["", "targets (issue 6):"]
@@ -101,12 +101,20 @@ def _machine_line(m) -> str:
     loads = (m["load_average_1min"], m.get("load_average_1min_end", 0.0))
     line = (f"machine: {m['cpu']}, {m['cores']} cores, BLAS {m['blas']}{env}, "
             f"{m['threads']} threads, 1-min load {loads[0]:.1f} before / {loads[1]:.1f} after; "
-            f"numpy {m['numpy']}, scikit-learn {m['sklearn']}, torch {m['torch']}")
+            f"numpy {m['numpy']}, scikit-learn {m['sklearn']}, torch {m['torch']}; "
+            f"neuralab's Adam: {_adam_path(m)}")
     if max(loads) > m["threads"] + 0.5:  # more runnable work than this run's own threads
         line += ("\nWARNING: other processes were using the CPU during this run; absolute "
                  "times and the GEMM fractions are unreliable (ratios less so: the libraries "
                  "took turns)")
     return line
+
+
+def _adam_path(m) -> str:
+    numba = m.get("numba", "not installed")
+    if numba == "not installed":
+        return "NumPy passes (numba not installed)"
+    return f"one compiled pass (numba {numba}); neuralab-numpy: NumPy passes"
 
 
 def _settings_line(s) -> str:
@@ -134,4 +142,5 @@ def _memory_lines(memory) -> list[str]:
     return ["", f"memory, training A's network 1 epoch on {memory['rows']:,} x "
                 f"{memory['features']} float32 (data {memory['data_bytes'] / 2**20:.0f} MiB): "
                 f"tracemalloc peak {memory['tracemalloc_ratio']:.2f}x the data, "
-                f"peak RSS growth {memory['maxrss_ratio']:.2f}x"]
+                f"peak RSS growth {memory['maxrss_ratio']:.2f}x; once per process before "
+                f"that (imports, compiled kernels): {memory['setup_maxrss_bytes'] / 2**20:.0f} MiB"]

@@ -29,7 +29,7 @@ import report  # noqa: E402
 import trainers  # noqa: E402
 import workloads  # noqa: E402
 
-from neuralab import bench  # noqa: E402
+from neuralab import bench, kernels  # noqa: E402
 
 
 def _parse(argv):
@@ -63,7 +63,9 @@ def _limit_threads(threads: int):
 
 
 def _libraries() -> list[str]:
-    return ["neuralab", "sklearn"] + (["torch"] if trainers.torch_available() else [])
+    """neuralab, its NumPy-only form when numba makes the two differ, and the baselines."""
+    ours = ["neuralab", "neuralab-numpy"] if kernels.available() else ["neuralab"]
+    return ours + ["sklearn"] + (["torch"] if trainers.torch_available() else [])
 
 
 def _summary(runs: list, flops: float, gemm: float) -> dict:
@@ -93,7 +95,8 @@ def run_workload(workload, epochs: int, repeats: int) -> tuple[dict, dict]:
     result = {"describe": workload.describe(), "epochs": epochs, "flops_per_epoch": flops,
               "gemm_gflops": gemm, "ratios": ratios,
               "runs": {lib: _summary(runs[lib], flops, gemm) for lib in libraries}}
-    return result, {lib: runs[lib][-1].predict for lib in libraries}
+    # neuralab-numpy predicts with the same code as neuralab: one inference row is enough
+    return result, {lib: runs[lib][-1].predict for lib in libraries if lib != "neuralab-numpy"}
 
 
 def run_inference(predictors: dict, x, rounds: int) -> dict:

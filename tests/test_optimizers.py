@@ -458,7 +458,7 @@ def test_state_dict_is_a_snapshot_of_plain_numbers_and_arrays():
     snapshot = opt.state_dict()
     assert snapshot["name"] == "adam"
     assert snapshot["hyperparameters"] == {"lr": 0.1, "betas": (0.9, 0.999), "eps": 1e-8,
-                                           "weight_decay": 0.0, "amsgrad": True}
+                                           "weight_decay": 0.0, "amsgrad": True, "fused": None}
     m_before = snapshot["state"][0]["m"].copy()
     opt.step([parameter])
     np.testing.assert_array_equal(snapshot["state"][0]["m"], m_before)  # not aliased
@@ -506,7 +506,7 @@ def test_names_and_defaults_follow_the_contract():
                                            "weight_decay": 0.0, "momentum": 0.0,
                                            "centered": False}
     assert Adam().hyperparameters() == {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8,
-                                        "weight_decay": 0.0, "amsgrad": False}
+                                        "weight_decay": 0.0, "amsgrad": False, "fused": None}
     assert AdamW().weight_decay == 0.01 and AdamW().lr == 0.001
     assert repr(SGD(momentum=0.9)).startswith("SGD(lr=0.01, momentum=0.9,")
 

@@ -1,0 +1,129 @@
+"""Tests for neuralab.kernels: the one-pass Adam kernel against the NumPy passes it replaces.
+
+The kernel promises the same float operations in the same order, so the checks are exact
+(``assert_array_equal``), not approximate: any reordering, fused multiply-add or float64
+intermediate shows up as a last-bit difference. numba comes with the ``dev`` extra; the
+fallback without it is tested by pretending it is missing.
+"""
+
+import numpy as np
+import pytest
+
+import neuralab as nl
+from neuralab import kernels, optimizers
+from neuralab.layers import Parameter
+from neuralab.optimizers import Adam, AdamW
+
+OPTIONS = [
+    (Adam, {}),
+    (Adam, {"weight_decay": 0.1}),
+    (Adam, {"amsgrad": True}),
+    (Adam, {"amsgrad": True, "weight_decay": 1e-3, "betas": (0.5, 0.9), "eps": 1e-3}),
+    (AdamW, {}),
+    (AdamW, {"weight_decay": 0.3, "amsgrad": True}),
+    (AdamW, {"weight_decay": 0.0}),
+]
+
+
+def _run(cls, kwargs, fused, dtype, shape=(7, 13), steps=6, seed=0):
+    """Parameters after ``steps`` Adam steps on reproducible random gradients, with lr changes."""
+    rng = np.random.default_rng(seed)
+    parameter = Parameter(rng.standard_normal(shape).astype(dtype))
+    opt = cls(lr=0.05, fused=fused, **kwargs)
+    for t in range(steps):
+        # gradients of very different sizes per element, including exact zeros
+        parameter.grad[...] = rng.standard_normal(shape) * 10.0 ** rng.integers(-6, 3, shape)
+        parameter.grad[0] = 0.0
+        opt.lr = 0.05 / (1 + t)
+        opt.step([parameter])
+    return parameter.value, opt.state[0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(("cls", "kwargs"), OPTIONS)
+def test_kernel_is_bit_identical_to_the_numpy_passes(cls, kwargs, dtype):
+    fused_value, fused_state = _run(cls, kwargs, True, dtype)
+    numpy_value, numpy_state = _run(cls, kwargs, False, dtype)
+    assert fused_value.dtype == dtype
+    np.testing.assert_array_equal(fused_value, numpy_value)
+    assert sorted(fused_state) == sorted(numpy_state)
+    for key in ("m", "v", "v_max"):
+        if key in numpy_state:
+            np.testing.assert_array_equal(fused_state[key], numpy_state[key])
+    assert fused_state["t"] == numpy_state["t"] == 6
+
+
+def test_kernel_matches_adam_worked_out_by_hand():
+    # one float64 step from m = v = 0 with g = (2, -0.5): m = 0.1 g, v = 0.001 g², and the
+    # bias-corrected step is lr · g / (|g| + ε) = lr · sign(g) up to ε.
+    value = np.array([1.0, 1.0])
+    grad = np.array([2.0, -0.5])
+    m, v = np.zeros(2), np.zeros(2)
+    opt = Adam(lr=0.1, fused=True)
+    step_size, eps_hat = opt._step(1)
+    kernels.fused_adam(value, grad, m, v, None, beta1=0.9, beta2=0.999,
+                       step_size=step_size, eps_hat=eps_hat)
+    np.testing.assert_allclose(m, [0.2, -0.05], rtol=1e-15)
+    np.testing.assert_allclose(v, [0.004, 0.00025], rtol=1e-12)
+    np.testing.assert_allclose(value, [1 - 0.1 * 2 / (2 + 1e-8), 1 + 0.1 * 0.5 / (0.5 + 1e-8)],
+                               rtol=1e-12)
+
+
+def test_default_uses_the_kernel_when_numba_is_there(monkeypatch):
+    calls = []
+    original = kernels.fused_adam
+    monkeypatch.setattr(kernels, "fused_adam", lambda *a, **k: calls.append(1) or original(*a, **k))
+    parameter = Parameter(np.ones(5, np.float32))
+    parameter.grad[...] = 1.0
+    Adam().step([parameter])
+    assert calls == [1]
+
+
+def test_without_numba_the_default_falls_back_to_numpy(monkeypatch):
+    monkeypatch.setattr(kernels, "available", lambda: False)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the kernel ran although numba is 'missing'")
+
+    monkeypatch.setattr(kernels, "fused_adam", must_not_run)
+    value, _ = _run(Adam, {}, None, np.float32)
+    monkeypatch.undo()
+    np.testing.assert_array_equal(value, _run(Adam, {}, True, np.float32)[0])
+
+
+def test_fused_true_without_numba_says_how_to_get_it(monkeypatch):
+    monkeypatch.setattr(kernels, "available", lambda: False)
+    with pytest.raises(ImportError, match=r"pip install 'neuralab\[fast\]'"):
+        Adam(fused=True)
+    with pytest.raises(ImportError, match="fused=None or False"):
+        optimizers.get("adamw", fused=True)
+
+
+def test_arrays_the_kernel_cannot_take_use_numpy_or_raise_when_fused_is_forced():
+    base = np.arange(24, dtype=np.float32).reshape(4, 6)
+    for value in (base[:, ::2], base.astype(np.float16)):  # strided view, float16
+        parameter = Parameter(value)
+        parameter.value = value  # keep the strided view itself (Parameter may copy)
+        parameter.grad = np.ones_like(value)
+        expected = value.astype(np.float64) - 0.001  # first Adam step: lr · sign(g)
+        Adam(fused=None).step([parameter])
+        np.testing.assert_allclose(parameter.value, expected, rtol=2e-3)
+        with pytest.raises(ValueError, match="C-contiguous float32 or float64"):
+            Adam(fused=True).step([parameter])
+
+
+def test_fused_must_be_a_flag():
+    with pytest.raises(TypeError, match="fused must be True or False"):
+        Adam(fused="yes")
+
+
+def test_fit_gives_the_same_network_with_and_without_the_kernel():
+    data = nl.datasets.load("circles", seed=0)
+    weights = []
+    for fused in (True, False):
+        net = nl.mlp([2, 16, 2], activation="relu", seed=0)
+        history = net.fit(data.x_train, data.y_train, epochs=3, batch_size=16,
+                          optimizer=Adam(lr=0.01, fused=fused), seed=0)
+        weights.append((net._flat.value.copy(), history.history["loss"]))
+    np.testing.assert_array_equal(weights[0][0], weights[1][0])
+    assert weights[0][1] == weights[1][1]
