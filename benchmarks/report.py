@@ -99,8 +99,9 @@ def table(results) -> str:
 def _machine_line(m) -> str:
     env = f", {m['openblas_env']} set" if m.get("openblas_env") else ""
     loads = (m["load_average_1min"], m.get("load_average_1min_end", 0.0))
-    line = (f"machine: {m['cpu']}, {m['cores']} cores, BLAS {m['blas']}{env}, "
-            f"{m['threads']} threads, 1-min load {loads[0]:.1f} before / {loads[1]:.1f} after; "
+    threads = f"{m['threads']} thread" + ("s" if m["threads"] != 1 else "")
+    line = (f"machine: {m['cpu']}, {m['cores']} cores, BLAS {m['blas']}{env}, {threads}, "
+            f"1-min load {loads[0]:.1f} before / {loads[1]:.1f} after; "
             f"numpy {m['numpy']}, scikit-learn {m['sklearn']}, torch {m['torch']}; "
             f"neuralab's Adam: {_adam_path(m)}")
     if max(loads) > m["threads"] + 0.5:  # more runnable work than this run's own threads

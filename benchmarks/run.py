@@ -3,10 +3,15 @@
     .venv/bin/python benchmarks/run.py            # make bench: the full table
     .venv/bin/python benchmarks/run.py --quick    # make bench-quick: fewer epochs and repeats
 
-Every library gets the same data, the same thread count (NumPy's BLAS threads unless
---threads says otherwise) and the same epochs. Within a workload the libraries take turns,
-repetition by repetition (interleaved, the order rotated each time), so a change in the
-machine's load hits all of them alike; the table shows medians over the repetitions.
+Every library gets the same data, the same thread count and the same epochs. Within a workload
+the libraries take turns, repetition by repetition (interleaved, the order rotated each time),
+so a change in the machine's load hits all of them alike; the table shows medians over the
+repetitions.
+
+Threads: 1 unless --threads says otherwise (--threads 0: NumPy's BLAS default, one per core).
+On the 2-core virtual machines this was written on, a second thread made workload A slower or
+no faster for all three libraries, and made each run's times swing by up to 2.5x from one
+minute to the next (benchmarks/README.md shows both); one thread gives numbers that repeat.
 """
 
 from __future__ import annotations
@@ -36,14 +41,15 @@ def _parse(argv):
     parser = argparse.ArgumentParser(description="neuralab vs scikit-learn vs PyTorch on the CPU")
     parser.add_argument("--quick", action="store_true", help="fewer epochs and repetitions")
     parser.add_argument("--repeats", type=int, help="interleaved repetitions (default 5, quick 3)")
-    parser.add_argument("--threads", type=int, help="BLAS/OpenMP/torch threads for everyone")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS/OpenMP/torch threads for everyone (default 1; 0: NumPy's)")
     parser.add_argument("--only", default="ABC", help="workloads to run, e.g. A or BC")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory measurement")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (3 if args.quick else 5)
-    if args.repeats < 1 or not set(args.only) <= set(workloads.WORKLOADS):
-        parser.error("--repeats must be >= 1 and --only a subset of ABC")
+    if args.repeats < 1 or args.threads < 0 or not set(args.only) <= set(workloads.WORKLOADS):
+        parser.error("--repeats must be >= 1, --threads >= 0 and --only a subset of ABC")
     return args
 
 
@@ -115,10 +121,10 @@ def run_inference(predictors: dict, x, rounds: int) -> dict:
                        if lib != "neuralab"}}
 
 
-def run_memory(threads: int | None) -> dict:
-    """memory.py in a fresh process, with the same thread limit (if --threads set one)."""
+def run_memory(threads: int) -> dict:
+    """memory.py in a fresh process, held to the same number of threads."""
     command = [sys.executable, str(HERE / "memory.py")]
-    command += [] if threads is None else ["--threads", str(threads)]
+    command += ["--threads", str(threads)]
     done = subprocess.run(command, capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONWARNINGS": "ignore"})
     if done.returncode != 0:
@@ -128,7 +134,7 @@ def run_memory(threads: int | None) -> dict:
 
 def main(argv=None) -> int:
     args = _parse(argv)
-    threads = args.threads or machine.default_threads()
+    threads = args.threads or machine.default_threads()  # 0 means NumPy's own count
     _limit_threads(threads)
     results = {"machine": machine.describe(threads),
                "settings": {"quick": args.quick, "repetitions": args.repeats,
@@ -144,7 +150,7 @@ def main(argv=None) -> int:
         x = workloads.data("mnist-5k").x_test[:1000]
         results["inference"] = run_inference(predictors, x, rounds=10 if args.quick else 30)
     if not args.no_memory:
-        results["memory"] = run_memory(args.threads)
+        results["memory"] = run_memory(threads)
     results["machine"]["load_average_1min_end"] = os.getloadavg()[0]
     results["targets"] = report.targets(results)
     print(report.table(results))

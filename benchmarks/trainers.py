@@ -75,13 +75,24 @@ def torch_available() -> bool:
 
 
 def _torch_model(sizes):
+    """The same network as ``nl.mlp(sizes)``, initialised the same way.
+
+    neuralab's defaults: He-normal weights for ReLU layers, Xavier-uniform for the softmax
+    layer, zero biases. (PyTorch's own default, Kaiming-uniform with a = √5, starts smaller
+    and reaches ~1 point lower accuracy after A's 10 epochs, which would blur the comparison.)
+    """
     from torch import nn
 
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(nn.Linear(n_in, n_out))
-        if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
+        linear = nn.Linear(n_in, n_out)
+        hidden = i < len(sizes) - 2
+        if hidden:
+            nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
+        else:
+            nn.init.xavier_uniform_(linear.weight)
+        nn.init.zeros_(linear.bias)
+        layers += [linear, nn.ReLU()] if hidden else [linear]
     return nn.Sequential(*layers)
 
 
