@@ -127,3 +127,22 @@ def test_fit_gives_the_same_network_with_and_without_the_kernel():
         weights.append((net._flat.value.copy(), history.history["loss"]))
     np.testing.assert_array_equal(weights[0][0], weights[1][0])
     assert weights[0][1] == weights[1][1]
+
+
+def test_without_a_writable_cache_the_kernel_is_compiled_in_memory(monkeypatch):
+    import numba
+
+    real_njit = numba.njit
+
+    def njit_without_cache_folder(*args, cache=False, **kwargs):
+        if cache:
+            raise RuntimeError("cannot cache function '_adam_loop': no locator available")
+        return real_njit(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit_without_cache_folder)
+    kernels._compiled_adam.cache_clear()
+    try:
+        fused_value, _ = _run(Adam, {}, True, np.float64, steps=2)
+    finally:
+        kernels._compiled_adam.cache_clear()
+    np.testing.assert_array_equal(fused_value, _run(Adam, {}, False, np.float64, steps=2)[0])

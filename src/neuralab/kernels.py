@@ -14,7 +14,6 @@ multiply-adds, so both give bit-identical results (``tests/test_kernels.py`` che
 from __future__ import annotations
 
 import functools
-import importlib.util
 import math
 
 import numpy as np
@@ -24,8 +23,16 @@ __all__ = ["available", "fusable", "fused_adam"]
 
 @functools.cache
 def available() -> bool:
-    """True when numba is installed, so that the fused kernels can be compiled."""
-    return importlib.util.find_spec("numba") is not None
+    """True when numba imports, so that the kernels can be compiled (checked once, lazily).
+
+    An installed numba that fails to import (one built for another NumPy, say) counts as
+    absent: the optimizers then keep to NumPy instead of failing in the middle of ``fit``.
+    """
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def fusable(*arrays) -> bool:
@@ -68,11 +75,16 @@ def _compiled_adam():
     """Compile the Adam loop on first use (numba is imported only then: it is slow to load).
 
     ``error_model="numpy"`` lets x/0 give inf or nan as NumPy does instead of raising, which
-    also lets the loop be vectorised; ``cache=True`` keeps the machine code between runs.
+    also lets the loop be vectorised; ``cache=True`` keeps the machine code between runs, next
+    to this file or in the user's cache folder. With neither writable, numba refuses to cache
+    and the loop is compiled afresh in each process instead.
     """
     import numba
 
-    return numba.njit(cache=True, error_model="numpy")(_adam_loop)
+    try:
+        return numba.njit(cache=True, error_model="numpy")(_adam_loop)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(error_model="numpy")(_adam_loop)
 
 
 def fused_adam(value, grad, m, v, v_max, *, beta1, beta2, step_size, eps_hat, l2=0.0,
