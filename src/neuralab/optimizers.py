@@ -486,7 +486,7 @@ class Adam(Optimizer):
         self.amsgrad = _flag("amsgrad", amsgrad)
         self.fused = None if fused is None else _flag("fused", fused)
         if self.fused and not kernels.available():
-            raise ImportError("fused=True needs numba, which is not installed: "
+            raise ImportError("fused=True needs numba, which is not installed or does not import: "
                               "pip install 'neuralab[fast]' (or pass fused=None or False)")
 
     def hyperparameters(self) -> dict:
