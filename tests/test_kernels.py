@@ -25,14 +25,14 @@ OPTIONS = [
 ]
 
 
-def _run(cls, kwargs, fused, dtype, shape=(7, 13), steps=6, seed=0):
+def _run(cls, kwargs, fused, dtype, shape=(7, 13), steps=6, seed=0, exponents=(-6, 3)):
     """Parameters after ``steps`` Adam steps on reproducible random gradients, with lr changes."""
     rng = np.random.default_rng(seed)
     parameter = Parameter(rng.standard_normal(shape).astype(dtype))
     opt = cls(lr=0.05, fused=fused, **kwargs)
     for t in range(steps):
         # gradients of very different sizes per element, including exact zeros
-        parameter.grad[...] = rng.standard_normal(shape) * 10.0 ** rng.integers(-6, 3, shape)
+        parameter.grad[...] = rng.standard_normal(shape) * 10.0 ** rng.integers(*exponents, shape)
         parameter.grad[0] = 0.0
         opt.lr = 0.05 / (1 + t)
         opt.step([parameter])
@@ -51,6 +51,22 @@ def test_kernel_is_bit_identical_to_the_numpy_passes(cls, kwargs, dtype):
         if key in numpy_state:
             np.testing.assert_array_equal(fused_state[key], numpy_state[key])
     assert fused_state["t"] == numpy_state["t"] == 6
+
+
+@pytest.mark.parametrize(("dtype", "exponents"), [(np.float32, (-44, 30)),
+                                                  (np.float64, (-320, 200))])
+def test_kernel_matches_numpy_where_floats_underflow_and_overflow(dtype, exponents):
+    # subnormal gradients, g² that underflows to 0 and g² that overflows to inf: IEEE rules,
+    # applied the same way by both paths, down to the last bit and the sign of zero
+    with np.errstate(all="ignore"):
+        fused_value, fused_state = _run(Adam, {"amsgrad": True}, True, dtype, exponents=exponents)
+        numpy_value, numpy_state = _run(Adam, {"amsgrad": True}, False, dtype,
+                                        exponents=exponents)
+    assert np.isinf(numpy_state["v"]).any() and (numpy_state["v"] == 0).any()
+    np.testing.assert_array_equal(fused_value, numpy_value)
+    np.testing.assert_array_equal(np.signbit(fused_value), np.signbit(numpy_value))
+    for key in ("m", "v", "v_max"):
+        np.testing.assert_array_equal(fused_state[key], numpy_state[key])
 
 
 def test_kernel_matches_adam_worked_out_by_hand():
