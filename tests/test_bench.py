@@ -29,6 +29,7 @@ def test_bench_command_times_a_workload(capsys, tmp_path):
     assert main(["bench", "--quick", "--only", "B", "--threads", "1", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "B 64-32-10" in printed and "images/s" in printed
+    assert "Adam's update: one compiled pass (numba " in printed  # numba: the dev extra
     results = json.loads(out.read_text())
     assert results["B"]["seconds"] > 0 and results["B"]["gflops"] > 0
     assert results["inference_images_per_second"] > 0
@@ -38,3 +39,10 @@ def test_bench_rejects_zero_threads(capsys):
     assert main(["bench", "--threads", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "threads" in err
+
+
+def test_bench_says_when_adam_runs_on_numpy_alone(monkeypatch):
+    from neuralab import kernels
+
+    monkeypatch.setattr(kernels, "available", lambda: False)
+    assert bench.adam_path().startswith("12 NumPy passes (pip install 'neuralab[fast]'")

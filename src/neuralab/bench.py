@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["WORKLOADS", "step_matmuls", "matmul_flops", "epoch_flops", "gemm_rate",
-           "seconds_per_epoch", "images_per_second", "add_bench_parser", "run_bench"]
+           "seconds_per_epoch", "images_per_second", "adam_path", "add_bench_parser",
+           "run_bench"]
 
 #: name → (layer sizes, batch size, training rows)
 WORKLOADS = {
@@ -155,11 +156,23 @@ def _limit_threads(threads):
     threadpool_limits(threads)
 
 
+def adam_path() -> str:
+    """How Adam's update runs here: one compiled pass (numba) or NumPy's passes."""
+    from . import kernels
+
+    if kernels.available():
+        import numba
+
+        return f"one compiled pass (numba {numba.__version__})"
+    return "12 NumPy passes (pip install 'neuralab[fast]' for the one-pass kernel)"
+
+
 def run_bench(args: argparse.Namespace) -> int:
     """Time each workload, print one line per workload and the inference rate; return 0."""
     _limit_threads(args.threads)
     epochs, repeats = (1, 2) if args.quick else (3, 5)
-    results = {}
+    results = {"adam": adam_path()}
+    print(f"Adam's update: {results['adam']}")
     print(f"{'workload':<28}{'s/epoch':>9}{'GFLOP/s':>9}{'ceiling':>9}{'of ceiling':>12}")
     for name in args.only:
         sizes, batch, rows = WORKLOADS[name]
