@@ -69,6 +69,22 @@ def test_kernel_matches_numpy_where_floats_underflow_and_overflow(dtype, exponen
         np.testing.assert_array_equal(fused_state[key], numpy_state[key])
 
 
+def test_amsgrad_keeps_a_nan_as_numpy_does():
+    results = []
+    for fused in (True, False):
+        parameter = Parameter(np.ones(4))
+        opt = Adam(amsgrad=True, fused=fused)
+        for grad in ([1.0, np.nan, 2.0, 3.0], [5.0, 1.0, 0.5, 3.0]):
+            parameter.grad[...] = grad
+            with np.errstate(invalid="ignore"):
+                opt.step([parameter])
+        results.append((parameter.value.copy(), opt.state[0]["v_max"].copy()))
+    (value, v_max), (numpy_value, numpy_v_max) = results
+    assert np.isnan(v_max[1]) and np.isfinite(v_max[[0, 2, 3]]).all()
+    np.testing.assert_array_equal(v_max, numpy_v_max)
+    np.testing.assert_array_equal(value, numpy_value)
+
+
 def test_kernel_matches_adam_worked_out_by_hand():
     # one float64 step from m = v = 0 with g = (2, -0.5): m = 0.1 g, v = 0.001 g², and the
     # bias-corrected step is lr · g / (|g| + ε) = lr · sign(g) up to ε.
@@ -85,14 +101,21 @@ def test_kernel_matches_adam_worked_out_by_hand():
                                rtol=1e-12)
 
 
-def test_default_uses_the_kernel_when_numba_is_there(monkeypatch):
+def test_default_uses_the_kernel_for_large_parameters_when_numba_is_there(monkeypatch):
     calls = []
     original = kernels.fused_adam
     monkeypatch.setattr(kernels, "fused_adam", lambda *a, **k: calls.append(1) or original(*a, **k))
-    parameter = Parameter(np.ones(5, np.float32))
-    parameter.grad[...] = 1.0
-    Adam().step([parameter])
+    small = Parameter(np.ones(kernels.MIN_AUTO_SIZE - 1, np.float32))
+    large = Parameter(np.ones(kernels.MIN_AUTO_SIZE, np.float32))
+    for parameter in (small, large):
+        parameter.grad[...] = 1.0
+    Adam().step([small])
+    assert calls == []  # too small to repay numba's start-up: NumPy's passes
+    Adam().step([large])
     assert calls == [1]
+    np.testing.assert_array_equal(small.value, large.value[1:])  # the same numbers either way
+    Adam(fused=True).step([small])
+    assert calls == [1, 1]  # fused=True: the kernel whatever the size
 
 
 def test_without_numba_the_default_falls_back_to_numpy(monkeypatch):
@@ -102,9 +125,10 @@ def test_without_numba_the_default_falls_back_to_numpy(monkeypatch):
         raise AssertionError("the kernel ran although numba is 'missing'")
 
     monkeypatch.setattr(kernels, "fused_adam", must_not_run)
-    value, _ = _run(Adam, {}, None, np.float32)
+    shape = (kernels.MIN_AUTO_SIZE,)  # large enough for the default to want the kernel
+    value, _ = _run(Adam, {}, None, np.float32, shape=shape, steps=2)
     monkeypatch.undo()
-    np.testing.assert_array_equal(value, _run(Adam, {}, True, np.float32)[0])
+    np.testing.assert_array_equal(value, _run(Adam, {}, True, np.float32, shape=shape, steps=2)[0])
 
 
 def test_fused_true_without_numba_says_how_to_get_it(monkeypatch):

@@ -18,7 +18,13 @@ import math
 
 import numpy as np
 
-__all__ = ["available", "fusable", "fused_adam"]
+__all__ = ["MIN_AUTO_SIZE", "available", "fusable", "fused_adam"]
+
+#: Below this many elements ``fused=None`` keeps to NumPy. Measured on workload A's machine:
+#: the kernel saves 5 µs per step at 2,410 parameters, 71 µs at 65,536 and 283 µs at 235,146,
+#: while importing numba and loading the compiled kernel costs about 0.4 s once per process.
+#: Small networks would never earn that back.
+MIN_AUTO_SIZE = 2**16
 
 
 @functools.cache
@@ -65,7 +71,8 @@ def _adam_loop(value, grad, m, v, v_max, beta1, one_minus_beta1, beta2, one_minu
         m[i] = m_i
         v[i] = v_i
         if amsgrad:
-            v_i = np.maximum(v_max[i], v_i)
+            if not v_i > v_max[i] and v_i == v_i:  # np.maximum(v_max, v): a NaN wins
+                v_i = v_max[i]
             v_max[i] = v_i
         value[i] = theta - m_i / (math.sqrt(v_i) + eps_hat) * step_size
 
