@@ -5,6 +5,7 @@ logic that turns measured numbers into "met" / "NOT met", and that the neuralab 
 network they claim to.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -106,3 +107,20 @@ def test_neuralab_rows_train_the_same_network_with_and_without_the_kernel():
     x = data.x_test[:50]
     np.testing.assert_array_equal(fused.predict(x), numpy_only.predict(x))
     assert fused.seconds_per_epoch > 0
+
+
+def test_a_quick_run_of_workload_b_writes_the_table_and_json(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert run.main(["--quick", "--only", "B", "--repeats", "1", "--no-memory",
+                     "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "B: 64-32-10 on digits, batch 32, 5 epochs" in printed and "1 thread," in printed
+    results = json.loads(out.read_text())
+    assert results["settings"]["threads"] == 1
+    b = results["workloads"]["B"]
+    assert b["epochs"] == 5 and b["ratios"]["sklearn"] > 0
+    assert b["runs"]["neuralab"]["median_accuracy"] > 0.8
+    assert b["runs"]["neuralab"]["median_accuracy"] == b["runs"]["neuralab-numpy"][
+        "median_accuracy"]
+    verdicts = {t["target"]: t for t in results["targets"]}
+    assert verdicts["B: faster than sklearn"]["measured"] == b["ratios"]["sklearn"]
