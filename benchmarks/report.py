@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from neuralab.kernels import MIN_AUTO_SIZE
+
 BASELINES = ("sklearn", "torch")
 
 
@@ -115,7 +117,8 @@ def _adam_path(m) -> str:
     numba = m.get("numba", "not installed")
     if numba == "not installed":
         return "NumPy passes (numba not installed)"
-    return f"one compiled pass (numba {numba}); neuralab-numpy: NumPy passes"
+    return (f"one compiled pass (numba {numba}) for networks of {MIN_AUTO_SIZE:,}+ parameters; "
+            "neuralab-numpy: NumPy passes")
 
 
 def _settings_line(s) -> str:

@@ -163,7 +163,8 @@ def adam_path() -> str:
     if kernels.available():
         import numba
 
-        return f"one compiled pass (numba {numba.__version__})"
+        return (f"one compiled pass (numba {numba.__version__}) for networks of "
+                f"{kernels.MIN_AUTO_SIZE:,}+ parameters, NumPy's passes below that")
     return "12 NumPy passes (pip install 'neuralab[fast]' for the one-pass kernel)"
 
 
