@@ -63,7 +63,7 @@ def _layer_ops(net, x, y) -> dict:
                 z, o, g, out=g)
         a = out
     last = net.layers[-1]
-    ops["loss value + fused softmax+CE delta"] = lambda: net.loss._value_and_delta(
+    ops["loss value + fused softmax+CE delta"] = lambda: net.loss.value_and_delta(
         None, a, y, last.activation)  # z: unused by the fused pair
     return ops
 
@@ -79,7 +79,7 @@ def breakdown(workload, threads: int) -> tuple[list, float, int]:
     net = nl.mlp(list(workload.sizes), seed=0)
     ops = _layer_ops(net, data.x_train[:batch].copy(), data.y_train[:batch])
     adam = nl.optimizers.get("adam", lr=workloads.LR)
-    ops["Adam step (whole network)"] = lambda: adam.step([net._flat])
+    ops["Adam step (whole network)"] = lambda: adam.step([net.flat])
     rows = [(name, _per_call(fn) * steps * 1e3) for name, fn in ops.items()]
     order = np.random.default_rng(0).permutation(n)[:batch]
     batch_x = np.empty((batch, data.x_train.shape[1]), data.x_train.dtype)

@@ -410,9 +410,9 @@ def test_repr_and_config():
 def test_bad_parameters_are_rejected():
     with pytest.raises(TypeError, match="negative_slope"):
         LeakyReLU("0.1")
-    with pytest.raises(ValueError, match="beta must be positive"):
+    with pytest.raises(ValueError, match="Softplus beta must be a finite number > 0, got 0.0"):
         Softplus(beta=0)
-    with pytest.raises(ValueError, match="alpha must be finite"):
+    with pytest.raises(ValueError, match="ELU alpha must be a finite number, got nan"):
         ELU(alpha=math.nan)
 
 

@@ -1,20 +1,22 @@
-"""Tests for the ``neuralab`` command line: tables, train → evaluate, one-line errors, --help."""
+"""The ``neuralab`` commands' output: the activations table, train → evaluate, the lab's verdicts.
+
+One-line errors, --help and the console script: ``test_cli_contract.py``.
+"""
 
 import contextlib
 import io
 import math
-import subprocess
-import sys
-from pathlib import Path
+import re
+import types
 
 import numpy as np
 import pytest
-from safetensors.numpy import save_file
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
-from neuralab import activations, datasets
-from neuralab.cli import COMMANDS, format_table, main
-from neuralab.network import load
+import neuralab.lab
+from neuralab import activations, datasets, load
+from neuralab.cli import main
+from neuralab.cli.common import format_table
 
 TRAIN_SEED = 1
 
@@ -189,130 +191,65 @@ def test_train_stops_early_and_full_batch_works(capsys, tmp_path):
     assert "validation" not in out
 
 
-# --- errors: exit status 2, one line on stderr, no traceback ----------------------------------
+# --- neuralab lab: the lab itself is stood in for; the table, the path and the options ------
 
 
-def write_bad_models(folder: Path, trained_path: Path) -> dict[str, Path]:
-    data = trained_path.read_bytes()
-    files = {"empty": b"", "random": np.random.default_rng(0).bytes(500),
-             "truncated": data[: len(data) // 2]}
-    paths = {}
-    for name, content in files.items():
-        paths[name] = folder / f"{name}.safetensors"
-        paths[name].write_bytes(content)
-    paths["foreign"] = folder / "foreign.safetensors"
-    save_file({"weight": np.ones((3, 3), np.float32)}, str(paths["foreign"]))
-    return paths
+def fake_result(exp_id, *verdicts):
+    """An experiment result as ``neuralab.lab.run`` returns it: (claim, reproduced) pairs."""
+    return types.SimpleNamespace(id=exp_id, verdicts=[
+        types.SimpleNamespace(claim=claim, reproduced=ok) for claim, ok in verdicts])
 
 
-ERRORS = {
-    "unknown data set": (["train", "--data", "nosuch"], "nosuch"),
-    "unknown activation": (["train", "--activation", "nosuch"], "nosuch"),
-    "unknown optimizer": (["train", "--optimizer", "nosuch"], "nosuch"),
-    "unknown loss": (["train", "--loss", "nosuch"], "nosuch"),
-    "unknown init": (["train", "--init", "nosuch"], "nosuch"),
-    "bad layer list": (["train", "--layers", "64,,x"], "64,,x"),
-    "zero layer width": (["train", "--layers", "0"], "--layers"),
-    "zero epochs": (["train", "--epochs", "0"], "--epochs"),
-    "text epochs": (["train", "--epochs", "many"], "many"),
-    "negative lr": (["train", "--lr", "-1"], "--lr"),
-    "nan lr": (["train", "--lr", "nan"], "--lr"),
-    "zero batch": (["train", "--batch-size", "0"], "--batch-size"),
-    "split of 1": (["train", "--validation-split", "1"], "--validation-split"),
-    "out folder missing": (["train", "--out", "/no/such/folder/m.safetensors"], "/no/such"),
-    "early stopping without validation": (
-        ["train", "--early-stopping", "2", "--validation-split", "0"], "--validation-split"),
-    "diverging": (["train", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "3"], "epoch"),
-    "bad points": (["activations", "--points", "1,x"], "1,x"),
-    "infinite point": (["activations", "--points=1,inf"], "--points"),
-    "point beyond float32": (["activations", "--points=1e39"], "float32"),
-    "bad dtype": (["activations", "--dtype", "float16"], "float16"),
-    "no command": ([], "COMMAND"),
-    "unknown command": (["frobnicate"], "frobnicate"),
-    "unknown option": (["train", "--bogus"], "--bogus"),
-    "missing model": (["evaluate", "/no/such/model.safetensors"], "/no/such/model.safetensors"),
-    "model is a folder": (["evaluate", "."], "."),
-}
+@pytest.fixture
+def lab_runs(monkeypatch):
+    """Replace ``neuralab.lab.run``: record its arguments, return two fake results."""
+    calls = []
+
+    def run(ids=None, **options):
+        calls.append({"ids": ids, **options})
+        return [fake_result("one", ("C9", True), ("C1", True)),
+                fake_result("two", ("C10", False))]
+
+    monkeypatch.setattr(neuralab.lab, "run", run)
+    return calls
 
 
-def assert_one_line_error(status, out, err, mentions):
-    assert status == 2
-    assert out == ""
-    assert err.startswith("neuralab: error: ") and err.endswith("\n")
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert mentions in err
-
-
-@pytest.mark.parametrize("case", ERRORS)
-def test_bad_input_exits_2_with_one_line(capsys, tmp_path, case):
-    argv, mentions = ERRORS[case]
-    if argv[:1] == ["train"]:  # short runs, models out of the cwd; the case's own options win
-        argv = ["train", "--epochs", "1", "--out", tmp_path / "m.safetensors", *argv[1:]]
-    assert_one_line_error(*run(capsys, *argv), mentions)
-
-
-@pytest.mark.parametrize("kind", ["empty", "random", "truncated", "foreign"])
-def test_corrupt_or_foreign_model_exits_2_with_one_line(capsys, tmp_path, trained, kind):
-    path = write_bad_models(tmp_path, trained[0])[kind]
-    assert_one_line_error(*run(capsys, "evaluate", path), "")
-
-
-def test_model_and_data_with_different_features_exit_2(capsys, trained):
-    status, out, err = run(capsys, "evaluate", trained[0], "--data", "xor")
-    assert_one_line_error(status, out, err, "features")
-
-
-# --- help and the console script --------------------------------------------------------------
-
-OPTIONS = {
-    "activations": ["--points", "--dtype"],
-    "train": ["--data", "--layers", "--activation", "--loss", "--optimizer", "--lr",
-              "--batch-size", "--epochs", "--init", "--validation-split", "--early-stopping",
-              "--seed", "--out", "--no-progress"],
-    "evaluate": ["MODEL", "--data", "--split", "--seed"],
-    "lab": ["--quick", "--only", "--out", "--lang", "--seed"],
-    "bench": ["--quick", "--only", "--threads", "--json"],
-}
-DEFAULTS = {
-    "activations": ["default: -3,-1,0,1,3", "default: float32"],
-    "train": ["default: digits", "default: 64,32", "default: relu", "default: adam",
-              "default: 20", "default: 32", "default: 0.1", "default: model.safetensors"],
-    "evaluate": ["default: digits", "default: test", "default: 0"],
-    "lab": ["default: lab-report", "default: en", "default: 0"],
-    "bench": ["default: all", "default: the BLAS's own"],
-}
-
-
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_help_documents_every_option_and_default(capsys, command):
-    status, out, err = run(capsys, command, "--help")
+def test_lab_prints_verdicts_in_claim_order_and_the_report_path(capsys, tmp_path, lab_runs):
+    status, out, err = run(capsys, "lab", "--quick", "--out", tmp_path / "r", "--seed", 2,
+                           "--only", "loss_slowdown")
     assert (status, err) == (0, "")
-    flat = " ".join(out.split())  # help text wraps lines
-    for option in OPTIONS[command]:
-        assert option in flat
-    for default in DEFAULTS[command]:
-        assert default in flat
+    assert lab_runs == [{"ids": ["loss_slowdown"], "quick": True, "seed": 2,
+                         "out": tmp_path / "r", "lang": "en"}]
+    assert (tmp_path / "r").is_dir()
+    lines = out.splitlines()
+    assert lines[0].split() == ["claim", "verdict", "experiment"]
+    assert [line.split()[0] for line in lines[1:4]] == ["C1", "C9", "C10"]
+    assert re.search(r"\s{2}reproduced\s+one$", lines[1])
+    assert re.search(r"\s{2}not reproduced\s+two$", lines[3])
+    assert lines[-1] == f"report: {tmp_path / 'r' / 'report.html'}"
 
 
-def test_top_level_help_lists_every_command(capsys):
-    status, out, _ = run(capsys, "--help")
-    assert status == 0 and all(command in out for command in COMMANDS)
-    assert set(COMMANDS) == set(OPTIONS)  # a new command must get its help checked above
+def test_lab_table_in_chinese_aligns_wide_characters(capsys, tmp_path, lab_runs):
+    status, out, _ = run(capsys, "lab", "--lang", "zh", "--out", tmp_path)
+    assert status == 0 and lab_runs[0]["ids"] is None and lab_runs[0]["lang"] == "zh"
+    lines = out.splitlines()
+    assert lines[0].startswith("论断") and "未复现" in lines[3]
+    assert lines[-1].startswith("报告")
+    wide = {sum(1 + (ord(ch) > 0x2E80) for ch in line[: line.rindex(" ") + 1])
+            for line in lines[:4]}
+    assert len(wide) == 1  # the experiment column starts at the same terminal column
 
 
-def test_console_script_and_python_m_return_the_exit_status(tmp_path):
-    script = Path(sys.executable).with_name("neuralab")
-    done = subprocess.run([script, "train", "--help"], capture_output=True, text=True)
-    assert done.returncode == 0 and "--early-stopping" in done.stdout
-    done = subprocess.run([sys.executable, "-m", "neuralab", "evaluate", tmp_path / "none"],
-                          capture_output=True, text=True)
-    assert done.returncode == 2
-    assert done.stderr.startswith("neuralab: error: ") and done.stderr.count("\n") == 1
+def test_lab_out_that_cannot_be_created_exits_2(capsys, tmp_path, lab_runs):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    status, out, err = run(capsys, "lab", "--out", blocker / "sub")
+    assert (status, out, lab_runs) == (2, "", [])
+    assert err.startswith("neuralab: error: --out ") and err.count("\n") == 1
 
 
-def test_output_closed_early_ends_quietly():
-    reader_gone = subprocess.Popen([sys.executable, "-m", "neuralab", "activations"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    reader_gone.stdout.close()  # before the child has written anything: its write gets EPIPE
-    _, err = reader_gone.communicate()
-    assert (reader_gone.returncode, err) == (1, b"")
+def test_lab_unknown_experiment_exits_2_before_making_the_folder(capsys, tmp_path, lab_runs):
+    status, out, err = run(capsys, "lab", "--only", "nosuch", "--out", tmp_path / "r")
+    assert (status, out, lab_runs) == (2, "", [])
+    assert "'nosuch'" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from neuralab import activations
-from neuralab.diagnostics import STATS, gradient_check, layer_stats
+from neuralab.diagnostics import STATS, BatchStats, current_stats, gradient_check, layer_stats
 from neuralab.layers import Dense
 from neuralab.network import Network, mlp
 
@@ -38,28 +38,28 @@ def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
     net = mlp([3, 4, 2], activation="tanh", seed=0, dtype="float64")
     x, y = np.random.default_rng(0).standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
     assert gradient_check(net, x, y) < 1e-6
-    original = Dense._backward_delta
+    original = Dense.backward_delta
 
-    def forgets_half_of_bias_gradient(self, delta):
-        grad_in = original(self, delta)
+    def forgets_half_of_bias_gradient(self, delta, work=None, accumulate=True):
+        grad_in = original(self, delta, work, accumulate)
         self.bias.grad *= 0.5
         return grad_in
 
-    monkeypatch.setattr(Dense, "_backward_delta", forgets_half_of_bias_gradient)
+    monkeypatch.setattr(Dense, "backward_delta", forgets_half_of_bias_gradient)
     assert gradient_check(net, x, y) > 0.1
 
 
 def test_gradient_check_leaves_backprop_gradients_and_weights():
     net = mlp([3, 4, 2], seed=0, dtype="float64")
     x, y = np.random.default_rng(0).standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
-    before = net._flat.value.copy()
+    before = net.flat.value.copy()
     gradient_check(net, x, y)
-    np.testing.assert_array_equal(net._flat.value, before)
-    grads = net._flat.grad.copy()
+    np.testing.assert_array_equal(net.flat.value, before)
+    grads = net.flat.grad.copy()
     net.zero_grad()
     net.forward(x)
     net.backward(y)
-    np.testing.assert_array_equal(net._flat.grad, grads)
+    np.testing.assert_array_equal(net.flat.grad, grads)
 
 
 def test_gradient_check_needs_float64():
@@ -121,3 +121,43 @@ def test_fit_with_monitor_records_layer_stats_each_epoch():
             assert history.history[f"layers.{i}.{stat}"][-1] == pytest.approx(stats[stat],
                                                                                rel=1e-5)
     assert history.history["layers.2.saturated_fraction"] == [None] * 3
+
+
+def test_current_stats_read_the_last_batch_without_a_new_pass():
+    rng = np.random.default_rng(0)
+    net = mlp([3, 6, 2], activation="relu", seed=0, dtype="float64")
+    x, y = rng.standard_normal((8, 3)), rng.integers(0, 2, 8)
+    net.forward(x)
+    net.backward(y)
+    hidden = net.layers[0]
+    a = np.maximum(x @ hidden.weight.value + hidden.bias.value, 0)  # the formula, by hand
+    first = current_stats(net)[0]
+    assert first["activation_mean"] == pytest.approx(a.mean())
+    assert first["activation_std"] == pytest.approx(a.std())
+    assert first["dead_fraction"] == pytest.approx(np.mean((a == 0).all(axis=0)))
+    assert first["saturated_fraction"] == pytest.approx(np.mean(a == 0))  # relu′ = 0 for z ≤ 0
+    assert first["grad_norm_bias"] == pytest.approx(np.linalg.norm(hidden.bias.grad))
+    # the same numbers as layer_stats over the same rows
+    for got, ref in zip(current_stats(net), layer_stats(net, x, y), strict=True):
+        for key in STATS:
+            assert got[key] == pytest.approx(ref[key])
+
+
+def test_current_stats_needs_a_forward_pass():
+    with pytest.raises(ValueError, match="forward"):
+        current_stats(mlp([3, 4, 2], seed=0))
+
+
+def test_batch_stats_keeps_the_statistics_of_every_kth_step():
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((40, 3)), rng.integers(0, 2, 40)
+    every_step, every_third = BatchStats(), BatchStats(every=3)
+    net = mlp([3, 5, 2], activation="sigmoid", seed=0)
+    net.fit(x, y, epochs=2, batch_size=10, callbacks=[every_step, every_third], seed=0)
+    assert len(every_step.stats) == 8 and len(every_third.stats) == 3  # steps 0, 3, 6
+    assert every_third.stats[1] == every_step.stats[3]
+    assert all(len(step) == 2 for step in every_step.stats)  # one dict per Dense layer
+    speeds = [step[0]["grad_norm_bias"] for step in every_step.stats]
+    assert len(set(speeds)) == len(speeds)  # a different batch, a different gradient
+    with pytest.raises(ValueError, match="every"):
+        BatchStats(every=0)

@@ -29,9 +29,9 @@ from threadpoolctl import threadpool_limits
 
 import neuralab as nl
 from neuralab import activations, losses, optimizers, schedules
+from neuralab.callbacks import Callback
 from neuralab.layers import Dense, Dropout
 from neuralab.network import Network
-from neuralab.training import Callback
 
 UPCASTS: list[str] = []
 
@@ -294,7 +294,7 @@ def test_detector_reports_a_float64_scalar_planted_in_adam(monkeypatch, upcasts)
     net = nl.mlp([6, 8, 3], seed=0)
     _guard(net)
     optimizer = optimizers.get("adam", fused=False)
-    real = optimizer._step
+    real = optimizer._step  # noqa: SLF001 -- plants a float64 upcast inside the update rule
     monkeypatch.setattr(optimizer, "_step", lambda t: tuple(map(np.float64, real(t))))
     _train(net, optimizer, steps=1)
     assert any("float64" in report and "float32" in report for report in upcasts)
@@ -326,7 +326,7 @@ def test_detector_reports_a_float64_delta_made_with_an_operator(monkeypatch, upc
     net = nl.mlp([6, 8, 3], seed=0)
     _guard(net)
     assert isinstance(net.layers[0].weight.value, Float32Only)
-    real = net.loss._fused_delta
+    real = net.loss._fused_delta  # noqa: SLF001 -- plants a float64 upcast inside the loss
     monkeypatch.setattr(net.loss, "_fused_delta", lambda a, y, s: real(a, y, s) * np.float64(1))
     _train(net, optimizers.get("sgd"), steps=1)
     assert any("matmul" in report and "float64" in report for report in upcasts)

@@ -75,16 +75,24 @@ def test_get_names_aliases_and_callables():
 
 @pytest.mark.parametrize("bad", ["nope", None, 3])
 def test_get_unknown_lists_known_names(bad):
-    with pytest.raises(ValueError, match="known names: zeros, standard_normal"):
+    with pytest.raises(ValueError, match="known names: he_normal, he_uniform, lecun_normal, "
+                                         "standard_normal, xavier_normal, xavier_uniform, zeros"):
         initializers.get(bad)
+
+
+def test_names_are_sorted_and_aliases_are_listed_apart():
+    assert initializers.names() == sorted(initializers.names())
+    assert initializers.REGISTRY.aliases() == {
+        "glorot_normal": "xavier_normal", "glorot_uniform": "xavier_uniform",
+        "kaiming_normal": "he_normal", "kaiming_uniform": "he_uniform"}
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((0, 3), "fan_in must be a positive integer"),
-        ((3, 2.5), "fan_out must be a positive integer"),
-        ((3, True), "fan_out must be a positive integer"),
+        ((0, 3), "fan_in must be an integer >= 1, got 0"),
+        ((3, 2.5), "fan_out must be an integer >= 1, got 2.5"),
+        ((3, True), "fan_out must be an integer >= 1, got True"),
     ],
 )
 def test_bad_fans(args, message):
@@ -93,8 +101,9 @@ def test_bad_fans(args, message):
 
 
 def test_bad_dtype():
-    with pytest.raises(ValueError, match="dtype must be a floating type"):
-        initializers.xavier_uniform(2, 3, np.random.default_rng(0), "int32")
+    for dtype in ("int32", "float16"):
+        with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64', got "):
+            initializers.xavier_uniform(2, 3, np.random.default_rng(0), dtype)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +116,11 @@ def test_bad_dtype():
         ("gelu", "he_normal"),
         ("gelu_tanh", "he_normal"),
         ("silu", "he_normal"),
+        ("Swish", "he_normal"),  # an alias of silu
         ("sigmoid", "xavier_uniform"),
+        ("logistic", "xavier_uniform"),
+        ("selu", "xavier_uniform"),
+        ("no_such_activation", "xavier_uniform"),
         ("tanh", "xavier_uniform"),
         ("softmax", "xavier_uniform"),
         ("identity", "xavier_uniform"),

@@ -7,7 +7,7 @@ import pytest
 from neuralab import activations
 from neuralab.lab import activations as exp
 from neuralab.lab import report
-from neuralab.lab.base import Context
+from neuralab.lab.runner import run_experiment
 
 SIGMOID = {"min": 1e-13, "max": 1 - 1e-13, "max_derivative": 0.25, "left": "soft",
            "right": "soft"}
@@ -16,7 +16,8 @@ RELU = {"left": "hard", "right": "none", "slope_on_positive_side": [1.0, 1.0]}
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("activations")))
+    return run_experiment(exp.Activations, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("activations"))
 
 
 def test_every_elementwise_activation_is_measured(result):
@@ -52,7 +53,7 @@ def test_trained_networks_hold_per_layer_statistics(result):
 
 def test_verdicts_follow_from_the_numbers(result):
     layers, functions = result.numbers["layers"], result.numbers["functions"]
-    column = exp._column
+    column = exp.column
     ratio = result.numbers["gradient_ratio_at_init"]
     assert ratio["relu"] == exp.gradient_ratio(layers["relu"])
     expected = [

@@ -5,13 +5,14 @@ import numpy as np
 import pytest
 
 from neuralab.lab import dead_relu as exp
-from neuralab.lab.base import Context
+from neuralab.lab.runner import run_experiment
 from neuralab.network import mlp
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("dead_relu")))
+    return run_experiment(exp.DeadReLU, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("dead_relu"))
 
 
 def hand_made(activation):

@@ -1,17 +1,18 @@
-"""The lab's framework: registry, runner, run(), the CLI, the claims table and the plot helpers."""
+"""The lab's framework: the Experiment declaration, its registry, the runner, run(), the
+per-language text of every experiment, the claims table and the plot helpers."""
 
-import argparse
 import json
-import re
-import types
 
 import numpy as np
 import pytest
 
 import neuralab.lab as lab
 from neuralab import plots
-from neuralab.lab import claims, cli, runner
-from neuralab.lab.base import ExperimentResult, Figure, Text, Verdict
+from neuralab.lab import claims, experiment, runner
+from neuralab.lab.base import Figure, Table, Verdict
+from neuralab.lab.experiment import Experiment, PerMode, resolve
+from neuralab.lab.text import Text, labels, say, template_fields
+from neuralab.registry import Registry
 
 ORDER = [
     "nonlinearity",
@@ -24,143 +25,228 @@ ORDER = [
 ]
 
 
-def fake_experiment(exp_id="fake", claim_ids=("C3",), steps=3, reproduced=True, verdict_for=None):
-    """An experiment module stand-in that advances `steps` times and draws one figure."""
-
-    def run(ctx):
-        for _ in range(steps):
-            ctx.advance()
-        fig, ax = plots.subplots()
-        ax.plot([0, 1], [ctx.seed, ctx.seed + 1])
-        path = plots.save(fig, ctx.figure_path(f"{exp_id}-line"))
-        judged = verdict_for if verdict_for is not None else claim_ids
-        return ExperimentResult(
-            id=exp_id,
-            claims=list(claim_ids),
-            title=Text(f"Fake {exp_id}", f"假实验 {exp_id}"),
-            setup=Text("A line.", "一条线。"),
-            parameters={"seed": ctx.seed, "quick": ctx.quick},
-            numbers={"slope": 1.0},
-            verdicts=[Verdict(c, reproduced, Text("slope > 0", "斜率 > 0"), {"slope": 1.0})
-                      for c in judged],
-            figures=[Figure(path, Text("a line", "一条线"))],
-        )
-
-    return types.SimpleNamespace(
-        ID=exp_id, CLAIMS=list(claim_ids), TITLE=Text(exp_id, exp_id), run=run,
-        steps=lambda quick: steps,
-    )
+@pytest.fixture
+def registry(monkeypatch):
+    """A fresh experiment registry for the test, holding the lab's own experiments: classes
+    defined in the test register there and are gone afterwards."""
+    fresh = Registry("experiment", base=Experiment)
+    for name in experiment.REGISTRY.names():
+        fresh.register(name, experiment.REGISTRY.entry(name))
+    monkeypatch.setattr(experiment, "REGISTRY", fresh)
+    return fresh
 
 
-def test_registry_holds_all_seven_experiments_in_report_order():
-    assert list(lab.EXPERIMENTS) == ORDER
-    for exp_id, module in lab.EXPERIMENTS.items():
-        assert module.ID == exp_id
-        assert module.CLAIMS and set(module.CLAIMS) <= set(claims.CLAIMS)
-        assert isinstance(module.TITLE, Text) and callable(module.run)
+def tiny_experiment(exp_id="tiny", claim_ids=("C9",), reproduced=True, verdict_for=None):
+    """A throw-away experiment: measures 2 × each of `points` units, judges, draws one line."""
+
+    class Tiny(Experiment):
+        id = exp_id
+        claims = claim_ids
+        params = {"points": PerMode(quick=3, full=10), "slope": 2.0}
+        text = {
+            "en": {"title": f"Tiny {exp_id}", "setup": "{points} points, slope {slope:g}.",
+                   "criterion": "the last value > 0", "caption": "a line of {n} points",
+                   "columns": ["unit", "value"]},
+            "zh": {"title": f"小实验 {exp_id}", "setup": "{points} 个点,斜率 {slope:g}。",
+                   "criterion": "最后一个值 > 0", "caption": "{n} 个点的直线",
+                   "columns": ["单元", "数值"]},
+        }
+
+        def units(self, p):
+            return list(range(p["points"]))
+
+        def measure(self, unit, ctx):
+            return ctx.params["slope"] * unit
+
+        def summarise(self, measured, ctx):
+            return {"values": list(measured.values()), "seed": ctx.seed}
+
+        def judge(self, numbers):
+            judged = verdict_for if verdict_for is not None else self.claims
+            return [Verdict(c, reproduced, self.say("criterion"), {"last": numbers["values"][-1]})
+                    for c in judged]
+
+        def tables(self, numbers, ctx):
+            return [Table(self.say("title"), labels(self.text, "columns"),
+                          [[i, v] for i, v in enumerate(numbers["values"])])]
+
+        def draw(self, numbers, ctx):
+            fig, ax = plots.subplots()
+            ax.plot(numbers["values"])
+            path = plots.save(fig, ctx.figure_path(f"{self.id}-line"))
+            return [Figure(path, self.say("caption", n=len(numbers["values"])))]
+
+    return Tiny
+
+
+# --- adding an experiment is one class --------------------------------------------------------
+
+
+def test_a_new_experiment_registers_itself_and_runs_through_runner_and_report(registry,
+                                                                                tmp_path):
+    tiny = tiny_experiment()
+    assert registry.entry("tiny") is tiny
+    (result,) = lab.run(["tiny"], quick=True, seed=4, out=tmp_path, lang="zh", progress=False)
+    assert result.id == "tiny" and result.claims == ["C9"] and result.verdict("C9").reproduced
+    assert result.parameters == {"points": 3, "slope": 2.0}
+    assert result.numbers == {"values": [0.0, 2.0, 4.0], "seed": 4}
+    assert result.setup == Text("3 points, slope 2.", "3 个点,斜率 2。")
+    assert result.figures[0].caption == Text("a line of 3 points", "3 个点的直线")
+    assert result.duration > 0
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    (entry,) = data["experiments"]
+    assert entry["id"] == "tiny" and entry["numbers"]["values"] == [0.0, 2.0, 4.0]
+    assert entry["figures"] == [{"file": "tiny-line.png", "caption": {
+        "en": "a line of 3 points", "zh": "3 个点的直线"}}]
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'id="tiny"' in page and "小实验 tiny" in page and "3 个点,斜率 2。" in page
+
+
+def test_full_mode_takes_the_full_parameters(registry, tmp_path):
+    result = runner.run_experiment(tiny_experiment(), quick=False, out_dir=tmp_path)
+    assert result.parameters["points"] == 10 and len(result.numbers["values"]) == 10
+
+
+def test_the_progress_bar_counts_each_unit_and_the_figures(registry, tmp_path, monkeypatch):
+    bars = []
+
+    class Bar:
+        def __init__(self, iterable=None, total=None, **kwargs):
+            self.iterable, self.total, self.n = iterable, total, 0
+            bars.append(self)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def __iter__(self):
+            return iter(self.iterable)
+
+        def update(self, n=1):
+            self.n += n
+
+        def set_postfix_str(self, text):
+            pass
+
+    monkeypatch.setattr(runner, "tqdm", Bar)
+    runner.run_experiments([tiny_experiment()], quick=False, out_dir=tmp_path, progress=True)
+    outer, inner = bars
+    assert inner.total == inner.n == 10 + 1
+
+
+def test_two_experiments_with_one_id_are_refused(registry):
+    tiny_experiment("twice")
+    with pytest.raises(ValueError, match="registered twice"):
+        tiny_experiment("twice")
+
+
+@pytest.mark.parametrize(("claim_ids", "verdict_for"), [(("C1", "C2"), ("C1",)),
+                                                         (("C1",), ("C1", "C1"))])
+def test_runner_rejects_a_judgement_without_one_verdict_per_claim(registry, tmp_path, claim_ids,
+                                                                  verdict_for):
+    tiny = tiny_experiment("x", claim_ids, verdict_for=verdict_for)
+    with pytest.raises(RuntimeError, match="one verdict per claim"):
+        runner.run_experiment(tiny, out_dir=tmp_path)
+
+
+def test_run_goes_in_report_order_whatever_the_order_asked(registry, tmp_path):
+    tiny_experiment("late", ("C11",))
+    tiny_experiment("early", ("C2", "C10"), reproduced=False)
+    results = lab.run(["late", "Early"], quick=True, out=tmp_path, progress=False)
+    assert [r.id for r in results] == ["early", "late"]
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert data["meta"]["quick"] is True and data["meta"]["lang"] == "en"
+    assert [e["id"] for e in data["experiments"]] == ["early", "late"]
+
+
+def test_run_rejects_unknown_ids_and_languages(tmp_path):
+    with pytest.raises(ValueError, match="unknown experiment 'three'.*known names: activations"):
+        lab.run(["three"], out=tmp_path)
+    with pytest.raises(ValueError, match="lang must be"):
+        lab.run(["nonlinearity"], out=tmp_path, lang="fr")
+
+
+# --- the lab's own experiments -----------------------------------------------------------------
+
+
+def test_registry_holds_the_seven_experiments_in_report_order():
+    assert sorted(lab.EXPERIMENTS.names()) == sorted(ORDER)
+    assert [e.id for e in experiment.selected()] == ORDER
+    assert list(lab.MODULES) == ORDER  # one file per experiment, named by its id
+    for exp in experiment.selected():
+        assert exp.__module__ == f"neuralab.lab.{exp.id}"
+        assert exp.claims and set(exp.claims) <= set(claims.CLAIMS)
 
 
 def test_every_claim_is_tested_by_some_experiment():
-    tested = {c for module in lab.EXPERIMENTS.values() for c in module.CLAIMS}
-    assert tested == set(claims.CLAIMS)
+    assert {c for exp in experiment.selected() for c in exp.claims} == set(claims.CLAIMS)
 
 
-def test_runner_runs_in_order_times_and_advances(tmp_path):
-    advanced = []
-    first, second = fake_experiment("a", ("C1",), steps=2), fake_experiment("b", ("C2", "C3"))
-    original = first.run
-    first.run = lambda ctx: (advanced.append(ctx.quick), original(ctx))[1]
-    results = runner.run_experiments([first, second], quick=True, seed=5, out_dir=tmp_path,
-                                     progress=True)
-    assert [r.id for r in results] == ["a", "b"]
-    assert advanced == [True]
-    assert all(r.duration > 0 for r in results)
-    assert results[1].parameters == {"seed": 5, "quick": True}
-    assert (tmp_path / "a-line.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+@pytest.mark.parametrize("exp", experiment.selected(), ids=lambda e: e.id)
+def test_text_has_the_same_entries_and_fields_in_both_languages(exp):
+    def leaves(tree, path=()):
+        if isinstance(tree, dict):
+            for key, value in tree.items():
+                yield from leaves(value, (*path, key))
+        elif isinstance(tree, list):
+            for i, value in enumerate(tree):
+                yield from leaves(value, (*path, i))
+        else:
+            yield path, tree
+
+    en, zh = dict(leaves(exp.prose()["en"])), dict(leaves(exp.prose()["zh"]))
+    assert en.keys() == zh.keys() and {"title", "setup"} <= {p[0] for p in en}
+    for path, template in en.items():
+        assert template_fields(template) == template_fields(zh[path]), path
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in template), path
 
 
-@pytest.mark.parametrize(
-    "module",
-    [fake_experiment("x", ("C1", "C2"), verdict_for=("C1",)),
-     fake_experiment("x", ("C1",), verdict_for=("C1", "C1"))],
-)
-def test_runner_rejects_a_result_without_one_verdict_per_claim(module, tmp_path):
-    with pytest.raises(RuntimeError, match="one verdict per claim"):
-        runner.run_experiments([module], out_dir=tmp_path, progress=False)
+@pytest.mark.parametrize("exp", experiment.selected(), ids=lambda e: e.id)
+@pytest.mark.parametrize("quick", [True, False])
+def test_setup_and_title_format_from_the_declaration(exp, quick):
+    setup = exp.setup(quick)
+    assert setup.en and setup.zh and exp.title().en and exp.title().zh
+    assert "{" not in setup.en + setup.zh
 
 
-def test_runner_rejects_a_result_with_another_id(tmp_path):
-    module = fake_experiment("x")
-    module.ID = "y"
-    with pytest.raises(RuntimeError, match="with id 'x'"):
-        runner.run_experiments([module], out_dir=tmp_path, progress=False)
+def test_parameters_come_from_the_declaration_per_mode():
+    loss_slowdown = lab.EXPERIMENTS.entry("loss_slowdown")
+    quick, full = loss_slowdown.parameters(True), loss_slowdown.parameters(False)
+    assert quick["neuron"]["epochs"] == full["neuron"]["epochs"] == 300
+    assert (quick["digits"]["epochs"], full["digits"]["epochs"]) == (8, 30)
+    assert "300 epochs" in loss_slowdown.setup(True).en
 
 
-@pytest.fixture
-def fake_registry(monkeypatch):
-    fakes = {"one": fake_experiment("one", ("C1",)),
-             "two": fake_experiment("two", ("C9", "C10"), reproduced=False)}
-    monkeypatch.setattr(lab, "EXPERIMENTS", fakes)
-    monkeypatch.setattr(cli, "EXPERIMENTS", fakes)
-    return fakes
+# --- the pieces ---------------------------------------------------------------------------------
 
 
-def test_run_selects_in_registry_order_and_writes_the_report(fake_registry, tmp_path):
-    results = lab.run(["two", "one"], quick=True, seed=3, out=tmp_path, lang="zh", progress=False)
-    assert [r.id for r in results] == ["one", "two"]
-    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    assert data["meta"]["seed"] == 3 and data["meta"]["quick"] is True
-    assert data["meta"]["lang"] == "zh"
-    assert [e["id"] for e in data["experiments"]] == ["one", "two"]
-    assert '<html lang="zh">' in (tmp_path / "report.html").read_text(encoding="utf-8")
+def test_resolve_picks_each_modes_value_at_any_depth():
+    declared = {"a": PerMode(1, 2), "b": [PerMode("x", "y"), 3], "c": {"d": PerMode(0.1, 0.2)}}
+    assert resolve(declared, quick=True) == {"a": 1, "b": ["x", 3], "c": {"d": 0.1}}
+    assert resolve(declared, quick=False) == {"a": 2, "b": ["y", 3], "c": {"d": 0.2}}
 
 
-def test_run_rejects_unknown_ids_and_languages(fake_registry, tmp_path):
-    with pytest.raises(ValueError, match="unknown experiment 'three'.*one, two"):
-        lab.run(["three"], out=tmp_path)
-    with pytest.raises(ValueError, match="lang must be"):
-        lab.run(["one"], out=tmp_path, lang="fr")
+TEXT = {"en": {"t": "{n} epochs at {p[lr]:g}, sizes {s:–}, from {x:g}, {name}", "l": ["a {n}"]},
+        "zh": {"t": "{n} 轮,学习率 {p[lr]:g},大小 {s:、},从 {x:g},{name}", "l": ["甲 {n}"]}}
 
 
-def make_parser():
-    parser = argparse.ArgumentParser(prog="neuralab")
-    cli.add_lab_parser(parser.add_subparsers(dest="command"))
-    return parser
+def test_say_formats_each_language_with_the_same_values():
+    text = say(TEXT, "t", n=300, p={"lr": 0.15}, s=[64, 30, 10], x=-1.5,
+               name=Text("circles", "同心圆"))
+    assert text == Text("300 epochs at 0.15, sizes 64–30–10, from −1.5, circles",
+                        "300 轮,学习率 0.15,大小 64、30、10,从 −1.5,同心圆")
+    assert labels(TEXT, "l", n=2) == [Text("a 2", "甲 2")]
+    assert template_fields(TEXT["en"]["t"]) == {"n", "p", "s", "x", "name"}
 
 
-def test_cli_prints_verdicts_in_claim_order_and_the_report_path(fake_registry, tmp_path, capsys):
-    args = make_parser().parse_args(["lab", "--quick", "--out", str(tmp_path), "--seed", "2"])
-    assert cli.run_lab(args) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["claim", "verdict", "experiment"]
-    assert [line.split()[0] for line in lines[1:4]] == ["C1", "C9", "C10"]
-    assert re.search(r"\s{2}reproduced\s+one$", lines[1])
-    assert re.search(r"\s{2}not reproduced\s+two$", lines[2])
-    assert lines[-1] == f"report: {tmp_path / 'report.html'}"
-    assert (tmp_path / "report.html").exists()
+def test_labels_need_as_many_items_in_both_languages():
+    with pytest.raises(ValueError, match="same list"):
+        labels({"en": {"l": ["a", "b"]}, "zh": {"l": ["甲"]}}, "l")
 
 
-def test_cli_table_in_chinese_aligns_wide_characters(fake_registry, tmp_path, capsys):
-    args = make_parser().parse_args(["lab", "--only", "two", "--lang", "zh", "--out",
-                                     str(tmp_path)])
-    assert cli.run_lab(args) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("论断") and "未复现" in lines[1]
-    experiment_column = {cli._width(line[: line.rindex(" ") + 1]) for line in lines[:3]}
-    assert len(experiment_column) == 1
-
-
-def test_cli_bad_input_exits_with_status_2(fake_registry, tmp_path, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        make_parser().parse_args(["lab", "--only", "nope"])
-    assert exit_info.value.code == 2
-    assert "invalid choice: 'nope'" in capsys.readouterr().err
-    blocker = tmp_path / "a-file"
-    blocker.write_text("x")
-    args = make_parser().parse_args(["lab", "--out", str(blocker / "sub")])
-    assert cli.run_lab(args) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--out" in err[0]
+# --- claims and plots ---------------------------------------------------------------------------
 
 
 def test_claims_cover_c1_to_c12_with_seed_words_and_translations():

@@ -8,7 +8,7 @@ import pytest
 
 from neuralab.lab import loss_slowdown as exp
 from neuralab.lab import report
-from neuralab.lab.base import Context
+from neuralab.lab.runner import run_experiment
 
 
 def sigmoid(z):
@@ -17,7 +17,8 @@ def sigmoid(z):
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("loss_slowdown")))
+    return run_experiment(exp.LossSlowdown, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("loss_slowdown"))
 
 
 @pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
@@ -68,13 +69,6 @@ def test_section_renders_in_both_languages(result, lang):
     page = html.unescape(report.render_html([result], lang=lang, meta={"seed": 0}))
     assert 'id="loss_slowdown"' in page and result.title(lang) in page
     assert all(v.criterion(lang) in page for v in result.verdicts)
-
-
-def test_first_epoch_and_epochs_to_target():
-    assert exp.first_epoch([0.9, 0.5, 0.1, 0.05], 0.2) == 2
-    assert exp.first_epoch([0.9, 0.5], 0.2) is None
-    assert exp.epochs_to_target([0.5, 0.85, 0.92], 0.9) == 3
-    assert exp.epochs_to_target([0.5, 0.85], 0.9) is None
 
 
 def summary(quad_near=(0.12, 107), quad_far=(0.017, None), ce_near=(0.82, 22),

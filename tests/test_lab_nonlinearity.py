@@ -7,18 +7,21 @@ import pytest
 
 from neuralab.lab import nonlinearity as exp
 from neuralab.lab import report
-from neuralab.lab.base import Context
+from neuralab.lab.runner import run_experiment
 from neuralab.network import mlp
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("nonlinearity")))
+    return run_experiment(exp.Nonlinearity, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("nonlinearity"))
 
 
 def test_result_holds_the_measured_numbers(result):
     numbers = result.numbers
     assert result.id == "nonlinearity" and result.claims == ["C1", "C2"]
+    assert set(numbers) == {"c1_layer_errors", "c1_shapes_ok", "collapse_error", "test_accuracy",
+                            "best_line"}  # the networks and data drawn from stay out
     assert len(numbers["c1_layer_errors"]) == 3 and numbers["c1_shapes_ok"] is True
     assert max(numbers["c1_layer_errors"]) < 1e-12
     for name in ("xor", "circles"):
@@ -53,8 +56,8 @@ def test_section_renders_in_both_languages(result, lang):
 
 
 def test_hand_computation_feeds_each_neuron_the_previous_layer():
-    relu = exp._SCALAR["relu"]
-    out = exp._neurons([[1.0, 2.0], [-3.0, 0.5]], [[1.0, -1.0], [2.0, 0.0]], [0.5, 0.0], relu)
+    relu = exp.SCALAR["relu"]
+    out = exp.neurons([[1.0, 2.0], [-3.0, 0.5]], [[1.0, -1.0], [2.0, 0.0]], [0.5, 0.0], relu)
     assert out == [[5.5, 0.0], [0.0, 3.0]]
 
 

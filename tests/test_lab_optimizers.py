@@ -1,62 +1,65 @@
-"""Experiment `optimizers` (C12): the surfaces' gradients, hand-worked descents, a quick run,
-the verdict both ways."""
+"""Experiment `optimizers` (C12) and its surfaces: the surfaces' gradients, hand-worked descents,
+a quick run, the verdict both ways."""
 
 import numpy as np
 import pytest
 
 from neuralab.lab import optimizers as exp
-from neuralab.lab.base import Context
+from neuralab.lab import surfaces
+from neuralab.lab.runner import run_experiment
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("optimizers")))
+    return run_experiment(exp.Optimizers, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("optimizers"))
 
 
 @pytest.mark.parametrize("surface", ["rosenbrock", "bowl"])
 @pytest.mark.parametrize("point", [(-1.2, 1.0), (0.3, -0.7), (2.0, 2.5)])
 def test_term_gradients_sum_to_the_central_difference(surface, point):
-    s, p, eps = exp.SURFACES[surface], np.array(point), 1e-6
+    s, p, eps = surfaces.SURFACES[surface], np.array(point), 1e-6
     numeric = [(s["f"](*(p + eps * e)) - s["f"](*(p - eps * e))) / (2 * eps) for e in np.eye(2)]
     assert sum(s["terms"](p)) == pytest.approx(numeric, rel=1e-6, abs=1e-6)
 
 
 def test_surfaces_have_their_minimum_where_stated():
-    for s in exp.SURFACES.values():
+    for s in surfaces.SURFACES.values():
         assert s["f"](*s["minimum"]) == pytest.approx(0, abs=1e-15)
         assert all(np.allclose(g, 0) for g in s["terms"](np.array(s["minimum"])))
     # the bowl's Hessian has eigenvalues 1 and 50
-    hessian = sum(lam * np.outer(u, u) for lam, u in zip(exp._CURVATURES, exp._AXES, strict=True))
+    hessian = sum(lam * np.outer(u, u)
+                  for lam, u in zip(surfaces.CURVATURES, surfaces.AXES, strict=True))
     assert np.linalg.eigvalsh(hessian) == pytest.approx([1.0, 50.0])
 
 
 def test_gd_descent_follows_hand_worked_steps():
-    run = exp.descend("gd", 0.01, "bowl", budget=3, seed=0)
-    theta = np.array(exp.SURFACES["bowl"]["start"])
+    run = surfaces.descend("gd", 0.01, "bowl", budget=3, seed=0)
+    theta = np.array(surfaces.SURFACES["bowl"]["start"])
     for step in range(4):
         assert run["path"][step] == pytest.approx(theta)
-        assert run["values"][step] == pytest.approx(exp.bowl(*theta))
-        theta = theta - 0.01 * sum(exp.bowl_terms(theta))
+        assert run["values"][step] == pytest.approx(surfaces.bowl(*theta))
+        theta = theta - 0.01 * sum(surfaces.bowl_terms(theta))
     assert run["steps"] is None
 
 
 def test_sgd_steps_along_one_term_times_two():
-    run = exp.descend("sgd", 0.01, "rosenbrock", budget=1, seed=0)
-    start = np.array(exp.SURFACES["rosenbrock"]["start"])
-    candidates = [start - 0.01 * 2 * g for g in exp.rosenbrock_terms(start)]
+    run = surfaces.descend("sgd", 0.01, "rosenbrock", budget=1, seed=0)
+    start = np.array(surfaces.SURFACES["rosenbrock"]["start"])
+    candidates = [start - 0.01 * 2 * g for g in surfaces.rosenbrock_terms(start)]
     assert any(np.allclose(run["path"][1], c) for c in candidates)
 
 
 def test_descent_stops_at_the_tolerance_and_on_divergence():
-    run = exp.descend("momentum", 0.01, "bowl", budget=2000, seed=0)
-    assert run["values"][-1] <= exp.TOLERANCE < run["values"][-2]
+    run = surfaces.descend("momentum", 0.01, "bowl", budget=2000, seed=0)
+    assert run["values"][-1] <= surfaces.TOLERANCE < run["values"][-2]
     assert run["steps"] == len(run["values"]) - 1
-    blown = exp.descend("gd", 1.0, "bowl", budget=2000, seed=0)
+    blown = surfaces.descend("gd", 1.0, "bowl", budget=2000, seed=0)
     assert blown["steps"] is None and len(blown["values"]) < 100
 
 
 def test_best_descent_takes_the_fastest_rate():
-    best = exp.best_descent("gd", "bowl", [1e-3, 1e-2, 3e-2, 1.0], budget=2000, seed=0)
+    best = surfaces.best_descent("gd", "bowl", [1e-3, 1e-2, 3e-2, 1.0], budget=2000, seed=0)
     counts = best["steps_per_lr"]
     assert counts["1"] is None
     assert best["lr"] == 3e-2 and best["steps"] == min(c for c in counts.values() if c)
@@ -64,13 +67,13 @@ def test_best_descent_takes_the_fastest_rate():
 
 def test_numbers_of_the_quick_run(result):
     p = result.parameters
-    surfaces, digits = result.numbers["surfaces"], result.numbers["digits"]
-    for key, by_name in surfaces.items():
+    descents, digits = result.numbers["surfaces"], result.numbers["digits"]
+    for key, by_name in descents.items():
         assert set(by_name) == set(exp.NAMES)
         for r in by_name.values():
             assert r["steps_run"] <= p["budget"][key] and r["lr"] in p["lr_grid"]
             if r["steps"] is not None:
-                assert r["final_value"] <= exp.TOLERANCE
+                assert r["final_value"] <= surfaces.TOLERANCE
     initial = {r["initial_loss"] for r in digits.values()}
     assert len(initial) == 1  # the same initial weights for every optimizer
     for name, r in digits.items():

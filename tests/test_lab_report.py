@@ -7,11 +7,12 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-import neuralab.lab as lab
 from neuralab import plots
 from neuralab.lab import report
-from neuralab.lab.base import ExperimentResult, Figure, Table, Text, Verdict
+from neuralab.lab.base import ExperimentResult, Figure, Table, Verdict
 from neuralab.lab.claims import CLAIMS
+from neuralab.lab.experiment import selected
+from neuralab.lab.text import Text
 
 VOID = {"meta", "img", "br", "hr", "link", "input"}
 
@@ -55,22 +56,22 @@ def results(tmp_path_factory):
     """One crafted result per registered experiment, with a figure, a table and odd values."""
     out = tmp_path_factory.mktemp("report")
     made = []
-    for i, module in enumerate(lab.EXPERIMENTS.values()):
+    for i, exp in enumerate(selected()):
         fig, ax = plots.subplots()
         ax.plot([0, 1], [0, i])
-        path = plots.save(fig, out / f"{module.ID}-fig.png")
+        path = plots.save(fig, out / f"{exp.id}-fig.png")
         made.append(ExperimentResult(
-            id=module.ID, claims=list(module.CLAIMS), title=module.TITLE,
+            id=exp.id, claims=list(exp.claims), title=exp.title(),
             setup=Text("Set <up> & go.\n\nSecond paragraph.", "设置 <甲> & 乙。\n\n第二段。"),
             parameters={"epochs": 30, "lr": np.float32(0.15), "sizes": [784, 30, 10]},
             numbers={"curve": np.arange(3, dtype=np.float32), "never": float("nan"),
                      "n": np.int64(7), "ok": np.bool_(True)},
             verdicts=[Verdict(c, i % 2 == 0, Text(f"ratio > 2 for {c}", f"{c}:比值 > 2"),
                               {"ratio": 2.5 + i, "per_layer": list(range(12))})
-                      for c in module.CLAIMS],
+                      for c in exp.claims],
             tables=[Table(Text("Epochs", "轮数"), ["x", Text("y", "乙")],
                           [[1, 0.123456], ["a", None]])],
-            figures=[Figure(path, Text(f"figure of {module.ID}", f"{module.ID} 的图"))],
+            figures=[Figure(path, Text(f"figure of {exp.id}", f"{exp.id} 的图"))],
             duration=1.25,
         ))
     return out, made
@@ -83,7 +84,7 @@ META = {"version": "0.1.0", "quick": True, "seed": 0, "duration": 3.0}
 def test_html_parses_and_has_every_section(results, lang):
     out, made = results
     page = parse(report.render_html(made, lang=lang, meta=META))
-    assert page.ids == ["summary", *lab.EXPERIMENTS]
+    assert page.ids == ["summary", *(exp.id for exp in selected())]
     for result in made:
         assert result.title(lang) in page.all_text
         for verdict in result.verdicts:
@@ -154,7 +155,8 @@ def test_plain_rejects_what_json_cannot_hold():
 
 
 def test_values_are_formatted_to_four_digits_and_short_lists():
-    assert report._fmt(np.float32(0.123456), "en") == "0.1235"
-    assert report._fmt(1.5e-7, "en") == "1.5e-07"
-    assert report._fmt(True, "zh") == "是"
-    assert report._fmt(list(range(12)), "en") == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9 … (12 values)]"
+    assert report.format_value(np.float32(0.123456), "en") == "0.1235"
+    assert report.format_value(1.5e-7, "en") == "1.5e-07"
+    assert report.format_value(True, "zh") == "是"
+    assert report.format_value(list(range(12)), "en") == (
+        "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9 … (12 values)]")

@@ -8,18 +8,19 @@ import pytest
 
 from neuralab import datasets
 from neuralab.lab import vanishing_gradient as exp
-from neuralab.lab.base import Context
+from neuralab.lab.runner import run_experiment
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("vanishing")))
+    return run_experiment(exp.VanishingGradient, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("vanishing"))
 
 
 @pytest.fixture(scope="module")
 def quick_data():
     data = datasets.load("digits", seed=0)
-    n = exp.parameters(quick=True)["n_train"]
+    n = exp.VanishingGradient.parameters(quick=True)["n_train"]
     return data.x_train[:n], data.y_train[:n]
 
 
@@ -103,7 +104,7 @@ def test_sigmoid_gradient_vanishes_towards_the_input(result):
 def test_verdicts_follow_from_the_numbers(result):
     numbers = result.numbers
     assert result.verdicts == exp.verdicts(numbers["initial"], numbers["training"])
-    assert [v.claim for v in result.verdicts] == exp.CLAIMS
+    assert [v.claim for v in result.verdicts] == list(exp.VanishingGradient.claims)
 
 
 def test_figures_are_pngs(result):

@@ -5,12 +5,14 @@ import pytest
 
 from neuralab import activations, datasets
 from neuralab.lab import zero_mean as exp
-from neuralab.lab.base import Context
+from neuralab.lab.measures import epochs_to_target, hidden_layers
+from neuralab.lab.runner import run_experiment
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    return exp.run(Context(quick=True, seed=0, out_dir=tmp_path_factory.mktemp("zero_mean")))
+    return run_experiment(exp.ZeroMean, quick=True, seed=0,
+                          out_dir=tmp_path_factory.mktemp("zero_mean"))
 
 
 Z = np.linspace(-6, 6, 49)
@@ -48,7 +50,7 @@ def test_every_arm_starts_from_the_same_weights():
             assert not layer.bias.value.any()
 
 
-def test_hidden_outputs_against_numpy():
+def test_hidden_layers_hold_the_outputs_numpy_computes():
     data = datasets.load("digits", seed=0)
     x = data.x_train[:50]
     net = exp.build("offset_tanh", seed=1)
@@ -56,15 +58,8 @@ def test_hidden_outputs_against_numpy():
     for layer in net.layers[:-1]:
         a = 2 * sigma(2 * (a @ layer.weight.value + layer.bias.value))
         expected.append(a)
-    for got, want in zip(exp.hidden_outputs(net, x), expected, strict=True):
-        assert got == pytest.approx(want, rel=1e-5)
-
-
-def test_epochs_to_target_and_medians():
-    assert exp.epochs_to_target([0.5, 0.89, 0.9, 0.95], 0.9) == 3
-    assert exp.epochs_to_target([0.5, 0.6], 0.9) is None
-    assert exp.median_epochs([3, None, 5]) == 5
-    assert exp.median_epochs([None, None, 4]) == np.inf
+    for layer, want in zip(hidden_layers(net, x), expected, strict=True):
+        assert layer.a == pytest.approx(want, rel=1e-5)
 
 
 def test_numbers_measure_the_offset(result):
@@ -74,7 +69,7 @@ def test_numbers_measure_the_offset(result):
         assert len(arm_runs) == result.parameters["seeds"]
         for run in arm_runs:
             assert len(run["val_accuracy"]) == epochs
-            assert run["epochs_to_target"] == exp.epochs_to_target(run["val_accuracy"], exp.TARGET)
+            assert run["epochs_to_target"] == epochs_to_target(run["val_accuracy"], exp.TARGET)
             for when in ("init", "trained"):
                 assert run[when]["mean"] == pytest.approx([expected_mean[arm]] * 2, abs=0.15)
     assert min(m for r in runs["sigmoid"] for m in r["init"]["min"]) > 0
@@ -84,8 +79,9 @@ def test_numbers_measure_the_offset(result):
 def test_verdicts_follow_from_the_numbers(result):
     runs = result.numbers["runs"]
     expected = [
-        exp.verdict_c5(exp._layer_means(runs, "sigmoid"), exp._layer_mins(runs, "sigmoid"),
-                       exp._layer_means(runs, "tanh")),
+        exp.verdict_c5(exp.layer_values(runs, "sigmoid", "mean"),
+                       exp.layer_values(runs, "sigmoid", "min"),
+                       exp.layer_values(runs, "tanh", "mean")),
         exp.verdict_c6([r["epochs_to_target"] for r in runs["sigmoid"]],
                        [r["epochs_to_target"] for r in runs["tanh"]]),
     ]

@@ -23,13 +23,23 @@ def test_parameter_starts_with_zero_grad_of_same_shape_and_dtype():
 
 def test_parameter_value_assignment_copies_into_existing_storage():
     storage = np.zeros(6)
-    p = Parameter._wrap(storage[:4].reshape(2, 2), np.zeros((2, 2)), "w")
+    p = Parameter(storage[:4].reshape(2, 2), "w", grad=np.zeros((2, 2)))
     p.value = [[1, 2], [3, 4]]
     assert storage.tolist() == [1, 2, 3, 4, 0, 0]  # the view was written, not replaced
     p.value[...] = 7
     assert storage.tolist() == [7, 7, 7, 7, 0, 0]
     p.value -= 2  # in-place update hands back the same array
     assert storage.tolist() == [5, 5, 5, 5, 0, 0]
+
+
+def test_parameter_move_to_keeps_the_numbers_in_new_storage():
+    p = Parameter(np.array([[1.0, 2.0]]), "w")
+    p.grad = [[3.0, 4.0]]
+    values, grads = np.zeros(5), np.zeros(5)
+    p.move_to(values[1:3].reshape(1, 2), grads[1:3].reshape(1, 2))
+    assert values.tolist() == [0, 1, 2, 0, 0] and grads.tolist() == [0, 3, 4, 0, 0]
+    p.value -= 1  # the parameter now lives in the new storage
+    assert values.tolist() == [0, 0, 1, 0, 0]
 
 
 def test_parameter_rejects_an_array_of_another_shape():
@@ -93,7 +103,7 @@ def test_dense_backward_matches_central_differences(activation):
         assert relative_error(param.grad, numeric) < 1e-6
 
 
-def test_dense_backward_accumulates_and_fast_path_overwrites():
+def test_dense_backward_accumulates_and_overwrites_with_accumulate_false():
     rng = np.random.default_rng(0)
     layer = Dense(3, 2, activation="tanh", dtype="float64", seed=0)
     x, g = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
@@ -103,19 +113,20 @@ def test_dense_backward_accumulates_and_fast_path_overwrites():
     layer.backward(g)
     np.testing.assert_allclose(layer.weight.grad, 2 * once)
     # the training path: same numbers, written over the old gradient instead of added to it
-    layer._allocate(8, need_input_grad=True)
-    layer._train_forward(x)
-    grad_in = layer._train_backward(g.copy())
+    work = layer.workspace(8, need_input_grad=True)
+    layer.forward(x, work=work)
+    grad_in = layer.backward(g.copy(), work=work, accumulate=False)
     np.testing.assert_allclose(layer.weight.grad, once, rtol=1e-12)
+    assert np.shares_memory(grad_in, work.grad_in)
     layer.forward(x)
     np.testing.assert_allclose(grad_in, layer.backward(g), rtol=1e-12)
 
 
-def test_dense_fast_path_skips_input_gradient_for_first_layer():
+def test_dense_workspace_skips_input_gradient_for_first_layer():
     layer = Dense(3, 2, dtype="float64", seed=0)
-    layer._allocate(4, need_input_grad=False)
-    layer._train_forward(np.ones((4, 3)))
-    assert layer._train_backward(np.ones((4, 2)), is_delta=True) is None
+    work = layer.workspace(4, need_input_grad=False)
+    layer.forward(np.ones((4, 3)), work=work)
+    assert layer.backward_delta(np.ones((4, 2)), work=work, accumulate=False) is None
     np.testing.assert_allclose(layer.weight.grad, np.full((3, 2), 4.0))
     np.testing.assert_allclose(layer.bias.grad, [4.0, 4.0])
 

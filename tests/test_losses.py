@@ -49,17 +49,18 @@ def one_hot(labels, k):
 
 
 def test_names_and_attributes():
-    assert losses.names() == NAMES
+    assert losses.names() == sorted(NAMES)
     expected = {
-        "quadratic": (False, "identity"),
-        "mse": (False, "identity"),
-        "binary_cross_entropy": (True, "sigmoid"),
-        "cross_entropy": (True, "softmax"),
+        "quadratic": (False, "identity", None),
+        "mse": (False, "identity", None),
+        "binary_cross_entropy": (True, "sigmoid", "sigmoid"),
+        "cross_entropy": (True, "softmax", "softmax"),
     }
-    for name, (is_classification, output) in expected.items():
+    for name, (is_classification, output, required) in expected.items():
         loss = losses.get(name)
         assert loss.name == name
         assert (loss.is_classification, loss.default_output) == (is_classification, output)
+        assert loss.required_output == required
 
 
 @pytest.mark.parametrize(
@@ -85,10 +86,11 @@ def test_get_passes_instances_through():
 @pytest.mark.parametrize(
     ("identifier", "message"),
     [
-        (None, "a loss is required; known names: quadratic; mse"),
+        (None, "a loss is required; known names: binary_cross_entropy, cross_entropy, mse, "
+               "quadratic; aliases: bce"),
         ("hinge", "unknown loss 'hinge'; known names: .*cross_entropy"),
-        (42, "unknown loss 42"),
-        (activations.Sigmoid, "unknown loss"),
+        (42, r"cannot use 42 \(int\) as a loss.*known names"),
+        (activations.Sigmoid, "cannot use .*Sigmoid.* as a loss"),
     ],
 )
 def test_get_rejects_unknown(identifier, message):
@@ -386,3 +388,48 @@ def test_bad_sample_weight(w, message):
 def test_delta_needs_an_activation_object():
     with pytest.raises(TypeError, match="activations.get"):
         losses.get("bce").delta(A, A, A, "sigmoid")
+
+
+# --- value_and_delta, one_hot, predicted_classes --------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("output", ["identity", "sigmoid", "softmax", "tanh"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_value_and_delta_equals_value_and_delta_bit_for_bit(name, output, weighted):
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(5, 3)).astype(np.float32)
+    act = activations.get(output)
+    a = act.forward(z)
+    y = one_hot(rng.integers(0, 3, 5), 3).astype(np.float32)
+    w = rng.uniform(0.5, 2.0, 5) if weighted else None
+    loss = losses.get(name)
+    value, delta = loss.value_and_delta(z, a, y, act, w)
+    assert value == loss.value(a, y, w)
+    np.testing.assert_array_equal(delta, loss.delta(z, a, y, act, w))
+    assert delta.dtype == np.float32
+
+
+def test_one_hot_rows_and_dtype():
+    out = losses.one_hot(np.array([2, 0, 2]), 4, np.float32)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [[0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 1, 0]])
+    assert losses.one_hot(np.array([], dtype=np.intp), 3, np.float64).shape == (0, 3)
+
+
+def test_predicted_classes_argmax_or_threshold():
+    many = np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]], np.float32)
+    one = np.array([[0.5], [0.51], [0.0]], np.float32)
+    assert losses.predicted_classes(many).tolist() == [1, 0]
+    assert losses.predicted_classes(one).tolist() == [0, 1, 0]  # exactly 0.5 is class 0
+    assert losses.predicted_classes(one).dtype == np.intp
+
+
+def test_predicted_classes_writes_into_out():
+    out = np.full(5, -1, np.intp)
+    one = np.array([[0.9], [0.1]])
+    assert losses.predicted_classes(one, out=out[1:3]) is not None
+    assert out.tolist() == [-1, 1, 0, -1, -1]
+    many = np.array([[0.1, 0.9], [0.8, 0.2]])
+    result = losses.predicted_classes(many, out=out[3:])
+    assert result.base is out and out.tolist() == [-1, 1, 0, 1, 0]

@@ -49,7 +49,7 @@ def test_backward_matches_central_differences_and_returns_the_loss():
 
 def test_parameters_are_views_into_one_flat_buffer():
     net = mlp([4, 3, 2], seed=0)
-    flat = net._flat
+    flat = net.flat
     params = net.parameters()
     assert [p.name for p in params] == [
         "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
@@ -78,9 +78,9 @@ def test_mlp_picks_output_from_loss_and_init_from_activation():
 
 def test_mlp_same_seed_same_weights_and_dtype():
     a, b = mlp([5, 4, 3], seed=7), mlp([5, 4, 3], seed=7)
-    np.testing.assert_array_equal(a._flat.value, b._flat.value)
-    assert a._flat.value.dtype == np.float32
-    assert mlp([5, 4, 3], dtype="float64")._flat.value.dtype == np.float64
+    np.testing.assert_array_equal(a.flat.value, b.flat.value)
+    assert a.flat.value.dtype == np.float32
+    assert mlp([5, 4, 3], dtype="float64").flat.value.dtype == np.float64
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_quadratic_loss_with_class_labels_uses_one_hot_targets_and_reports_accur
 def test_state_dict_round_trip():
     a, b = mlp([3, 4, 2], seed=0), mlp([3, 4, 2], seed=1)
     b.load_state_dict(a.state_dict())
-    np.testing.assert_array_equal(a._flat.value, b._flat.value)
+    np.testing.assert_array_equal(a.flat.value, b.flat.value)
     with pytest.raises(ValueError, match="missing"):
         b.load_state_dict({"layers.0.weight": np.zeros((3, 4))})
 
@@ -212,14 +212,17 @@ def test_training_step_gives_the_same_gradients_as_forward_and_backward():
     public, fast = dropout_net(), dropout_net()  # same weights, same dropout masks
     public.forward(x, training=True)
     loss = public.backward(y)
-    fast._flat.grad[:] = 123.0  # the training path overwrites instead of adding
-    fast._allocate(10)
-    fast_loss, out = fast._train_step(x, y, None)
+    fast.flat.grad[:] = 123.0  # with a workspace, gradients are overwritten instead of added
+    work = fast.workspace(10)
+    targets, _ = fast.prepare_targets(y, len(x))
+    out = fast.forward(x, training=True, check=False, workspace=work)
+    fast_loss = fast.backward(targets, check=False, workspace=work)
     assert fast_loss == pytest.approx(loss, rel=1e-12)
-    np.testing.assert_allclose(out, public.layers[-1]._a, rtol=1e-12)
-    np.testing.assert_allclose(fast._flat.grad, public._flat.grad, rtol=1e-10, atol=1e-15)
-    fast._allocate(None)
-    assert fast.layers[0]._x is None
+    np.testing.assert_allclose(out, public.layers[-1].a, rtol=1e-12)
+    assert np.shares_memory(out, work[-1].a)  # written into the workspace, not allocated
+    np.testing.assert_allclose(fast.flat.grad, public.flat.grad, rtol=1e-10, atol=1e-15)
+    fast.clear()
+    assert fast.layers[0].x is None
 
 
 def test_dropout_network_trains():

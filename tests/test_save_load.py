@@ -11,7 +11,8 @@ from safetensors.numpy import load_file, save_file
 
 from neuralab.activations import LeakyReLU
 from neuralab.layers import Dense, Dropout
-from neuralab.network import FORMAT_VERSION, Network, load, mlp
+from neuralab.modelfile import FORMAT_VERSION, load
+from neuralab.network import Network, mlp
 
 
 @pytest.fixture
@@ -213,7 +214,7 @@ def test_a_copied_network_still_trains_its_own_layers(copy_net):
     x, y = rng.normal(size=(40, 3)), rng.integers(0, 2, size=40)
     original = mlp([3, 4, 2], seed=0)
     twin = copy_net(original)
-    assert np.shares_memory(twin.layers[0].weight.value, twin._flat.value)
+    assert np.shares_memory(twin.layers[0].weight.value, twin.flat.value)
     before = twin.layers[0].weight.value.copy()
     twin.fit(x, y, epochs=2, batch_size=8, optimizer="sgd", lr=0.5, progress=False, seed=0)
     original.fit(x, y, epochs=2, batch_size=8, optimizer="sgd", lr=0.5, progress=False, seed=0)

@@ -160,8 +160,10 @@ def test_get_and_names():
     instance = Exponential(0.9)
     assert schedules.get(instance) is instance
     assert schedules.names() == ["constant", "cosine", "exponential", "inverse_scaling",
-                                 "invscaling", "plateau", "reduce_on_plateau", "step",
-                                 "step_decay"]
+                                 "reduce_on_plateau", "step"]
+    assert schedules.REGISTRY.aliases() == {"invscaling": "inverse_scaling",
+                                            "plateau": "reduce_on_plateau",
+                                            "step_decay": "step"}
 
 
 @pytest.mark.parametrize(("make", "error", "match"), [
@@ -180,9 +182,10 @@ def test_get_and_names():
     (lambda: Constant()(-1, 0.1), ValueError, "t must be an integer >= 0"),
     (lambda: Constant()(1.5, 0.1), TypeError, "t must be an integer"),
     (lambda: Constant()(1, -0.1), ValueError, "base_lr must be"),
-    (lambda: schedules.get("warm"), ValueError, "unknown schedule 'warm'; use None or one of "
+    (lambda: schedules.get("warm"), ValueError, "unknown schedule 'warm'; known names: "
                                                 "constant, cosine, exponential"),
-    (lambda: schedules.get(Constant(), interval="step"), ValueError, "cannot apply"),
+    (lambda: schedules.get(Constant(), interval="step"), ValueError,
+     "can only be given with a name or a class"),
     (lambda: ReduceOnPlateau().load_state_dict({"name": "reduce_on_plateau"}), ValueError,
      "must have the keys"),
 ])

@@ -25,7 +25,8 @@ Class attributes read by the lab and the diagnostics:
 - ``max_derivative``: sup |f′(z)| (None for softmax).
 - ``uses_output``: True when ``backward`` reads the cached output ``a`` instead of ``z``.
 
-``scipy.special`` (always installed with scikit-learn) provides erfc for the exact GELU.
+``scipy.special`` (always installed with scikit-learn) provides erfc for the exact GELU; it is
+imported the first time a GELU is computed, so that ``import neuralab`` does not load SciPy.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special
+
+from neuralab import checks
+from neuralab.registry import Registry
 
 __all__ = [
     "Activation", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "SELU", "Softplus",
-    "GELU", "GELUTanh", "SiLU", "Softsign", "Softmax", "get", "names",
+    "GELU", "GELUTanh", "SiLU", "Softsign", "Softmax", "REGISTRY", "get", "names",
 ]  # fmt: skip
 
 
@@ -111,7 +114,16 @@ class Activation:
         out = _buffer(out, z.shape, np.result_type(z, grad_a))
         return self._backward(z, a, grad_a, out)
 
+    def _forward(self, z, out):
+        """Write f(z) into ``out`` and return it (each activation writes its own)."""
+        raise NotImplementedError
+
+    def _derivative(self, z, out):
+        """Write f′(z) into ``out`` and return it (each activation writes its own)."""
+        raise NotImplementedError
+
     def _backward(self, z, a, grad_a, out):
+        """∂C/∂z = ∂C/∂a ⊙ f′(z) into ``out``; overridden where ``a`` gives f′ more cheaply."""
         return np.multiply(grad_a, self._derivative(z, np.empty_like(z)), out=out)
 
     def get_config(self) -> dict:
@@ -127,15 +139,6 @@ class Activation:
 
     def __hash__(self) -> int:
         return hash((type(self), tuple(self.get_config().items())))
-
-
-def _real(value, what: str) -> float:
-    """``value`` as a finite float, or a TypeError/ValueError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{what} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value}")
-    return float(value)
 
 
 class Identity(Activation):
@@ -252,7 +255,7 @@ class LeakyReLU(Activation):
     _params = ("negative_slope",)
 
     def __init__(self, negative_slope=0.01):
-        self.negative_slope = _real(negative_slope, "LeakyReLU negative_slope")
+        self.negative_slope = checks.real(negative_slope, "LeakyReLU negative_slope")
         self.max_derivative = max(1.0, abs(self.negative_slope))
 
     def _forward(self, z, out):
@@ -276,11 +279,11 @@ class ELU(Activation):
 
     name = "elu"
     saturation = "soft (left)"
-    _params = ("alpha",)
+    _params: tuple[str, ...] = ("alpha",)
     _scale = 1.0
 
     def __init__(self, alpha=1.0):
-        self.alpha = _real(alpha, f"{type(self).__name__} alpha")
+        self.alpha = checks.real(alpha, f"{type(self).__name__} alpha")
         self.output_range = f"({-self._scale * self.alpha:.6g}, inf)"
         self.max_derivative = self._scale * max(1.0, abs(self.alpha))
 
@@ -339,10 +342,8 @@ class Softplus(Activation):
     _params = ("beta", "threshold")
 
     def __init__(self, beta=1.0, threshold=20.0):
-        self.beta = _real(beta, "Softplus beta")
-        if self.beta <= 0:
-            raise ValueError(f"Softplus beta must be positive, got {beta}")
-        self.threshold = _real(threshold, "Softplus threshold")
+        self.beta = checks.real(beta, "Softplus beta", minimum=0, include_minimum=False)
+        self.threshold = checks.real(threshold, "Softplus threshold")
 
     def _scaled(self, z):
         with np.errstate(over="ignore"):  # β·z may round to ±inf for β > 1; both cases handled
@@ -406,6 +407,10 @@ class GELU(Activation):
 
 def _normal_cdf(z):
     """Φ(z) = ½·erfc(−z/√2), a new array of z's dtype."""
+    # Imported here, not at the top: SciPy takes a large part of a second to load, and only
+    # the exact GELU needs it (after the first call this is a dictionary lookup).
+    from scipy import special
+
     cdf = np.multiply(z, -_SQRT_HALF)
     special.erfc(cdf, out=cdf)
     cdf *= 0.5
@@ -552,44 +557,35 @@ class Softmax(Activation):
         return np.multiply(out, a, out=out)
 
 
-_CLASSES = (
-    Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, SELU, Softplus, GELU, GELUTanh, SiLU,
-    Softsign, Softmax,
-)  # fmt: skip
-_REGISTRY = {cls.name: cls for cls in _CLASSES}
-_ALIASES = {"linear": "identity", "logistic": "sigmoid", "swish": "silu"}
+#: Every activation by name (see :mod:`neuralab.registry`); ``get`` and ``names`` read it, and
+#: ``REGISTRY.canonical("Swish")`` gives the registered name "silu".
+REGISTRY = Registry("activation", base=Activation, default="identity")
+REGISTRY.register("identity", Identity, aliases=("linear",))
+REGISTRY.register("sigmoid", Sigmoid, aliases=("logistic",))
+REGISTRY.register("tanh", Tanh)
+REGISTRY.register("relu", ReLU)
+REGISTRY.register("leaky_relu", LeakyReLU)
+REGISTRY.register("elu", ELU)
+REGISTRY.register("selu", SELU)
+REGISTRY.register("softplus", Softplus)
+REGISTRY.register("gelu", GELU)
+REGISTRY.register("gelu_tanh", GELUTanh)
+REGISTRY.register("silu", SiLU, aliases=("swish",))
+REGISTRY.register("softsign", Softsign)
+REGISTRY.register("softmax", Softmax)
 
 
 def names() -> list[str]:
     """The canonical activation names, sorted (aliases not included)."""
-    return sorted(_REGISTRY)
-
-
-def _known() -> str:
-    aliases = ", ".join(f"{alias} (= {name})" for alias, name in sorted(_ALIASES.items()))
-    return f"known names: {', '.join(names())}; aliases: {aliases}"
+    return REGISTRY.names()
 
 
 def get(identifier=None, **params) -> Activation:
     """An Activation from None (identity), a name, a class or an instance.
 
-    Names are case-insensitive and ``-`` equals ``_`` ("Leaky-ReLU" is "leaky_relu"). ``params``
-    go to the constructor of a named or given class: ``get("leaky_relu", negative_slope=0.2)``.
+    The rules of :mod:`neuralab.registry`: names are case-insensitive and ``-`` equals ``_``
+    ("Leaky-ReLU" is "leaky_relu"), aliases ``linear``, ``logistic``, ``swish``. ``params`` go
+    to the constructor of a named or given class: ``get("leaky_relu", negative_slope=0.2)``.
     An instance is returned as it is. Anything else raises ValueError listing the known names.
     """
-    if isinstance(identifier, Activation) or identifier is None:
-        if params:
-            raise ValueError("activation parameters can only be given with a name or a class")
-        return Identity() if identifier is None else identifier
-    if isinstance(identifier, type) and issubclass(identifier, Activation):
-        return identifier(**params)
-    if isinstance(identifier, str):
-        key = identifier.strip().lower().replace("-", "_")
-        key = _ALIASES.get(key, key)
-        if key in _REGISTRY:
-            return _REGISTRY[key](**params)
-        raise ValueError(f"unknown activation {identifier!r}; {_known()}")
-    raise ValueError(
-        f"cannot use {identifier!r} ({type(identifier).__name__}) as an activation: pass None, "
-        f"a name, an Activation subclass or an instance; {_known()}"
-    )
+    return REGISTRY.get(identifier, **params)

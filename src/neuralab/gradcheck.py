@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["relative_error", "numerical_gradient", "check_activation", "check_loss"]
+__all__ = [
+    "relative_error", "rounding_floor", "numerical_gradient", "check_activation", "check_loss",
+]
 
 _TINY = np.finfo(np.float64).tiny
 
 
-def _rounding_floor(magnitude, eps):
+def rounding_floor(magnitude, eps):
     """The floor for relative_error where f has this magnitude: 1e-9·|f|/ε."""
     return 1e-9 * np.abs(magnitude) / eps
 
@@ -77,10 +79,10 @@ def check_activation(act, z, eps=1e-6, seed=0) -> float:
     errors = []
     if act.name != "softmax":
         numeric = (act.forward(z + eps) - act.forward(z - eps)) / (2 * eps)
-        errors.append(relative_error(act.derivative(z), numeric, _rounding_floor(a, eps)))
+        errors.append(relative_error(act.derivative(z), numeric, rounding_floor(a, eps)))
     grad_a = np.random.default_rng(seed).standard_normal(z.shape)
     numeric = numerical_gradient(lambda t: np.sum(grad_a * act.forward(t)), z, eps)
-    floor = _rounding_floor(np.sum(np.abs(grad_a * a)), eps)
+    floor = rounding_floor(np.sum(np.abs(grad_a * a)), eps)
     errors.append(relative_error(act.backward(z, a, grad_a), numeric, floor))
     return max(errors)
 
@@ -94,6 +96,6 @@ def check_loss(loss, a, y, eps=1e-6, sample_weight=None) -> float:
     def cost(t):
         return loss.value(t, y, sample_weight=sample_weight)
 
-    floor = _rounding_floor(cost(a), eps)
+    floor = rounding_floor(cost(a), eps)
     numeric = numerical_gradient(cost, a, eps)
     return relative_error(loss.gradient(a, y, sample_weight=sample_weight), numeric, floor)

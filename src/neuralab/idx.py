@@ -25,10 +25,12 @@ either form.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import math
 import os
+import stat
 import tempfile
 import urllib.request
 import zlib
@@ -73,15 +75,9 @@ IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when they start with the gzip magic 1f 8b."""
-    data = path.read_bytes()
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as err:
-        raise ValueError(f"{path} is a damaged gzip file ({err}); fetch it again") from err
+#: Deflate never expands data more than about 1032 times: a gzipped IDX file whose header
+#: declares more than that many bytes per compressed byte is lying (or is a gzip bomb).
+MAX_DEFLATE_RATIO = 1032
 
 
 def read_idx(path, magic: int | None = None) -> np.ndarray:
@@ -91,26 +87,64 @@ def read_idx(path, magic: int | None = None) -> np.ndarray:
     (08 = unsigned byte, d = number of dimensions; 2051 for the 3-D image files, 2049 for the
     1-D label files), then d big-endian 32-bit sizes, then the bytes in C order.
     ``magic``, when given, is the magic number the file must have.
+
+    Reads exactly what the header declares, decompressing no further: a file shorter or longer
+    than its header says, or whose header declares more data than the file could hold (over
+    ``MAX_DEFLATE_RATIO`` times its size when gzipped), is a ValueError; memory stays bounded
+    by the declared size.
     """
     path = Path(path)
-    data = _read_bytes(path)
-    found = int.from_bytes(data[:4], "big") if len(data) >= 4 else None
-    if found is None or (magic is None and (found >> 8) != 0x08):
-        raise ValueError(f"{path} is not an unsigned-byte IDX file (magic number {found})")
-    if magic is not None and found != magic:
-        raise ValueError(f"{path} has magic number {found}, expected {magic}: wrong file?")
-    header = 4 + 4 * (found & 0xFF)
-    if len(data) < header:
-        raise ValueError(f"{path} is truncated: {len(data)} bytes, shorter than its header")
-    shape = tuple(int(d) for d in np.frombuffer(data, ">u4", found & 0xFF, 4))
+    with _open_idx(path) as (stream, file_size, gzipped):
+        head = stream.read(4)
+        found = int.from_bytes(head, "big") if len(head) == 4 else None
+        if found is None or (magic is None and (found >> 8) != 0x08) or found >> 16:
+            raise ValueError(f"{path} is not an unsigned-byte IDX file (magic number {found})")
+        if magic is not None and found != magic:
+            raise ValueError(f"{path} has magic number {found}, expected {magic}: wrong file?")
+        dims = stream.read(4 * (found & 0xFF))
+        if len(dims) < 4 * (found & 0xFF):
+            raise ValueError(f"{path} is truncated: {4 + len(dims)} bytes, shorter than its "
+                             "header")
+        shape = tuple(int(d) for d in np.frombuffer(dims, ">u4"))
+        data = _read_data(stream, shape, file_size, gzipped, path)
+        if stream.read(1):
+            raise ValueError(f"{path} has extra bytes: its header promises {shape} = "
+                             f"{math.prod(shape)} bytes of data, and the file goes on after them")
+    return np.frombuffer(data, np.uint8).reshape(shape)
+
+
+@contextlib.contextmanager
+def _open_idx(path: Path):
+    """(stream of the IDX bytes, file size, gzipped?) for a regular file, gunzipping on the fly."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as raw:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{path} is not a regular file; give the path of an IDX file")
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+        try:
+            yield stream, info.st_size, gzipped
+        except (OSError, EOFError, zlib.error) as err:
+            raise ValueError(f"{path} is a damaged gzip file ({err}); fetch it again") from None
+
+
+def _read_data(stream, shape, file_size: int, gzipped: bool, path: Path) -> bytes:
+    """The ``prod(shape)`` data bytes, after checking the file can hold that many."""
     size = math.prod(shape)
-    if len(data) - header != size:
-        problem = "is truncated" if len(data) - header < size else "has extra bytes"
-        raise ValueError(
-            f"{path} {problem}: its header promises {shape} = {size} bytes of data, "
-            f"the file holds {len(data) - header}"
-        )
-    return np.frombuffer(data, np.uint8, size, header).reshape(shape)
+    if gzipped and size > file_size * MAX_DEFLATE_RATIO:
+        raise ValueError(f"{path} has an absurd header: it declares {shape} = {size:,} bytes "
+                         f"of data, more than a gzip file of {file_size:,} bytes can hold")
+    header = 4 + 4 * len(shape)
+    if not gzipped and size > file_size - header:
+        raise ValueError(f"{path} is truncated: its header promises {shape} = {size} bytes of "
+                         f"data, the file holds {file_size - header}")
+    data = stream.read(size)
+    if len(data) != size:
+        raise ValueError(f"{path} is truncated: its header promises {shape} = {size} bytes of "
+                         f"data, the file holds {len(data)}")
+    return data
 
 
 def _locate(folder: Path, name: str) -> Path | None:

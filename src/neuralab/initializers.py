@@ -25,6 +25,9 @@ import math
 
 import numpy as np
 
+from neuralab import activations, checks
+from neuralab.registry import Registry
+
 __all__ = [
     "zeros",
     "standard_normal",
@@ -33,24 +36,22 @@ __all__ = [
     "xavier_normal",
     "he_normal",
     "he_uniform",
+    "REGISTRY",
     "get",
     "names",
     "default_for",
 ]
 
-# Activations whose negative side is (nearly) switched off: they get He initialization.
-RELU_FAMILY = frozenset({"relu", "leaky_relu", "elu", "gelu", "gelu_tanh", "silu", "swish"})
+#: Activations (registered names) whose negative side is (nearly) switched off: they get He
+#: initialization.
+RELU_FAMILY = frozenset({"relu", "leaky_relu", "elu", "gelu", "gelu_tanh", "silu"})
 
 
 def _prepare(fan_in, fan_out, rng, dtype):
     """Validate the common arguments; return (shape, Generator, float dtype)."""
-    for label, value in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"{label} must be a positive integer, got {value!r}")
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise ValueError(f"dtype must be a floating type such as 'float32', got {dtype}")
-    return (int(fan_in), int(fan_out)), np.random.default_rng(rng), dtype
+    shape = (checks.integer(fan_in, "fan_in", minimum=1),
+             checks.integer(fan_out, "fan_out", minimum=1))
+    return shape, np.random.default_rng(rng), checks.float_dtype(dtype)
 
 
 def _normal(fan_in, fan_out, rng, dtype, variance):
@@ -124,51 +125,38 @@ def he_uniform(fan_in, fan_out, rng, dtype="float32"):
     return _uniform(fan_in, fan_out, rng, dtype, lambda i, o: 2 / i)
 
 
-_REGISTRY = {
-    f.__name__: f
-    for f in (
-        zeros,
-        standard_normal,
-        lecun_normal,
-        xavier_uniform,
-        xavier_normal,
-        he_normal,
-        he_uniform,
-    )
-}
-_ALIASES = {
-    "glorot_uniform": "xavier_uniform",
-    "glorot_normal": "xavier_normal",
-    "kaiming_normal": "he_normal",
-    "kaiming_uniform": "he_uniform",
-}
+#: Every initializer by name (see :mod:`neuralab.registry`); the entries are the functions.
+REGISTRY = Registry("initializer")
+REGISTRY.register("zeros", zeros)
+REGISTRY.register("standard_normal", standard_normal)
+REGISTRY.register("lecun_normal", lecun_normal)
+REGISTRY.register("xavier_uniform", xavier_uniform, aliases=("glorot_uniform",))
+REGISTRY.register("xavier_normal", xavier_normal, aliases=("glorot_normal",))
+REGISTRY.register("he_normal", he_normal, aliases=("kaiming_normal",))
+REGISTRY.register("he_uniform", he_uniform, aliases=("kaiming_uniform",))
 
 
 def names() -> list[str]:
-    """The registered initializer names (aliases such as ``glorot_uniform`` not included)."""
-    return list(_REGISTRY)
-
-
-def _normalize(name: str) -> str:
-    key = name.strip().lower().replace("-", "_")
-    return _ALIASES.get(key, key)
+    """The registered initializer names, sorted (aliases such as ``glorot_uniform`` left out)."""
+    return REGISTRY.names()
 
 
 def get(identifier):
-    """Return the initializer for a name (case-insensitive, ``-`` = ``_``) or a callable.
+    """The initializer function for a name, or a callable returned unchanged.
 
-    A callable is returned unchanged; it must follow ``init(fan_in, fan_out, rng, dtype)``.
-    ``None`` is rejected: a layer's default depends on its activation, see ``default_for``.
+    Names follow the rules of :mod:`neuralab.registry` (case-insensitive, ``-`` = ``_``,
+    aliases ``glorot_*`` and ``kaiming_*``); unlike the other families, ``get`` returns the
+    function itself, not a call of it. A callable must follow ``init(fan_in, fan_out, rng,
+    dtype)``. ``None`` is rejected: a layer's default depends on its activation, see
+    ``default_for``.
     """
     if isinstance(identifier, str):
-        key = _normalize(identifier)
-        if key in _REGISTRY:
-            return _REGISTRY[key]
-    elif callable(identifier):
+        return REGISTRY.entry(identifier)
+    if callable(identifier):
         return identifier
-    known = ", ".join(names() + sorted(_ALIASES))
     hint = " (use default_for(activation) to pick one)" if identifier is None else ""
-    raise ValueError(f"unknown initializer {identifier!r}{hint}; known names: {known}")
+    raise ValueError(f"cannot use {identifier!r} as an initializer{hint}: pass a name or a "
+                     f"function init(fan_in, fan_out, rng, dtype); {REGISTRY.known()}")
 
 
 def default_for(activation_name) -> str:
@@ -176,9 +164,10 @@ def default_for(activation_name) -> str:
 
     ``"he_normal"`` for the ReLU family (relu, leaky_relu, elu, gelu, gelu_tanh, silu/swish),
     ``"xavier_uniform"`` for everything else (sigmoid, tanh, softmax, identity, None, ...).
-    An Activation instance is accepted too (its ``.name`` is used).
+    An Activation instance is accepted too (its ``.name`` is used); any spelling or alias that
+    ``activations.get`` accepts counts as the activation it names.
     """
     name = getattr(activation_name, "name", activation_name)
-    if isinstance(name, str) and name.strip().lower().replace("-", "_") in RELU_FAMILY:
+    if name in activations.REGISTRY and activations.REGISTRY.canonical(name) in RELU_FAMILY:
         return "he_normal"
     return "xavier_uniform"

@@ -3,23 +3,26 @@
 A layer maps a batch ``x`` of shape ``(n, in_features)`` to an output of shape
 ``(n, out_features)``. Each one has the same small interface:
 
-- ``forward(x, training=False)`` computes the output and caches what ``backward`` needs;
+- ``forward(x, training=False)`` computes the output and keeps what ``backward`` needs;
 - ``backward(grad_out)`` takes ∂C/∂output, ADDS ∂C/∂parameter into each Parameter's ``.grad``
   and returns ∂C/∂x, the gradient for the layer below (the chain rule, one layer at a time);
 - ``parameters()`` lists the layer's Parameters.
 
-``Network.fit`` does not use ``backward``: it calls the private ``_train_forward`` and
-``_train_backward``, which reuse preallocated buffers, overwrite ``.grad`` instead of adding to
-it, and skip ∂C/∂x for the first layer, where nobody needs it.
+These are the very methods ``Network.fit`` trains with. For speed, ``fit`` hands each layer a
+:class:`Workspace`: arrays the layer writes into instead of allocating new ones for every batch,
+and ``accumulate=False`` so that gradients are overwritten rather than added (fit would zero them
+first anyway). The arithmetic is the same either way.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from neuralab import activations, initializers
+from neuralab import activations, checks, initializers
 
-__all__ = ["Parameter", "Dense", "Dropout"]
+__all__ = ["Parameter", "Dense", "Dropout", "Workspace"]
 
 
 class Parameter:
@@ -28,27 +31,26 @@ class Parameter:
     Attributes:
         value: the array itself; optimizers update it in place.
         grad: ∂C/∂value, same shape and dtype, filled by ``backward``.
-        name: a label such as ``"dense_0.weight"``.
+        name: a label such as ``"layers.0.weight"``.
 
-    Assigning ``param.value = array`` (or ``param.grad = array``) copies into the existing
-    storage, so a Parameter that is a view into a Network's flat buffer stays one; an array of
-    another shape raises ``ValueError``.
+    ``Parameter(value, grad=g)`` uses the arrays as they are (no copy); without ``grad`` the
+    gradient starts at zeros. Assigning ``param.value = array`` (or ``param.grad = array``) copies
+    into the existing storage, so a Parameter that is a view into a Network's flat buffer stays
+    one; an array of another shape raises ``ValueError``.
     """
 
-    def __init__(self, value, name: str = ""):
+    def __init__(self, value, name: str = "", grad=None):
         self._value = np.asarray(value)
-        self._grad = np.zeros_like(self._value)
+        self._grad = np.zeros_like(self._value) if grad is None else np.asarray(grad)
+        if self._grad.shape != self._value.shape:
+            raise ValueError(f"grad has shape {self._grad.shape}, value has {self._value.shape}")
         self.name = name
 
-    @classmethod
-    def _wrap(cls, value: np.ndarray, grad: np.ndarray, name: str = "") -> Parameter:
-        """A Parameter over existing arrays, without copying (used for the flat buffers)."""
-        param = cls.__new__(cls)
-        param._value, param._grad, param.name = value, grad, name
-        return param
+    def move_to(self, value: np.ndarray, grad: np.ndarray) -> None:
+        """Keep the numbers, but live from now on in ``value`` and ``grad`` (same shapes).
 
-    def _rebind(self, value: np.ndarray, grad: np.ndarray) -> None:
-        """Move into new storage (views into a flat buffer), keeping the current numbers."""
+        ``Network`` uses this to move every parameter into views of its two flat buffers.
+        """
         value[...] = self._value
         grad[...] = self._grad
         self._value, self._grad = value, grad
@@ -89,16 +91,18 @@ class Parameter:
         return f"Parameter(name={self.name!r}, shape={self.value.shape}, dtype={self.value.dtype})"
 
 
-def _check_dtype(dtype) -> np.dtype:
-    if str(np.dtype(dtype)) not in ("float32", "float64"):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    return np.dtype(dtype)
+@dataclass
+class Workspace:
+    """Arrays a Dense layer writes into during ``fit``, reused batch after batch.
 
+    Each holds ``batch_size`` rows; a batch of n rows uses rows [:n], so the last, shorter batch
+    of an epoch fits too. ``grad_in`` is None where nobody needs ∂C/∂x (below the first Dense
+    layer there is only the data).
+    """
 
-def _check_size(label: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{label} must be a positive integer, got {value!r}")
-    return int(value)
+    z: np.ndarray
+    a: np.ndarray
+    grad_in: np.ndarray | None
 
 
 class Dense:
@@ -118,89 +122,90 @@ class Dense:
         dtype: "float32" (default) or "float64".
         seed: an int or a ``numpy.random.Generator`` for the initial weights.
 
+    Attributes ``x``, ``z``, ``a``: the input, pre-activation and output of the last
+    ``forward`` (None before the first), which ``backward`` reads and diagnostics look at.
+
     Reference: Nielsen, "Neural Networks and Deep Learning", ch. 2, equations (BP1)–(BP4).
     """
 
     def __init__(self, in_features, out_features, activation=None, init=None, bias=True,
                  dtype="float32", seed=None):
-        self.in_features = _check_size("in_features", in_features)
-        self.out_features = _check_size("out_features", out_features)
+        self.in_features = checks.integer(in_features, "in_features", minimum=1)
+        self.out_features = checks.integer(out_features, "out_features", minimum=1)
         self.activation = activations.get(activation)
-        self.dtype = _check_dtype(dtype)
+        self.dtype = checks.float_dtype(dtype)
         init_fn = initializers.get(init if init is not None
                                    else initializers.default_for(self.activation.name))
         weight = init_fn(self.in_features, self.out_features, np.random.default_rng(seed),
                          self.dtype)
         self.weight = Parameter(np.asarray(weight, dtype=self.dtype), "weight")
         self.bias = Parameter(np.zeros(self.out_features, self.dtype), "bias") if bias else None
-        self._x = self._z = self._a = None
-        self._buffers = None
+        self.x = self.z = self.a = None
 
     def parameters(self) -> list[Parameter]:
         """[weight, bias] (just [weight] without a bias)."""
         return [self.weight] if self.bias is None else [self.weight, self.bias]
 
-    def forward(self, x, training: bool = False) -> np.ndarray:
-        """a = f(x @ W + b), caching x, z and a for ``backward``. ``training`` is unused."""
-        z = x @ self.weight.value
+    def forward(self, x, training: bool = False, work: Workspace | None = None) -> np.ndarray:
+        """a = f(x @ W + b), keeping x, z and a for ``backward``. ``training`` is unused.
+
+        With a ``work`` space, z and a are written into its arrays instead of new ones.
+        """
+        n = len(x)
+        z_out, a_out = (None, None) if work is None else (work.z[:n], work.a[:n])
+        z = np.matmul(x, self.weight.value, out=z_out)
         if self.bias is not None:
             z += self.bias.value
-        self._x, self._z, self._a = x, z, self.activation.forward(z)
-        return self._a
+        self.x, self.z = x, z
+        self.a = self.activation.forward(z, out=a_out)
+        return self.a
 
-    def backward(self, grad_out) -> np.ndarray:
-        """Take ∂C/∂a, add ∂C/∂W and ∂C/∂b into ``.grad``, return ∂C/∂x."""
+    def backward(self, grad_out, work: Workspace | None = None, accumulate: bool = True):
+        """Take ∂C/∂a; put ∂C/∂W and ∂C/∂b into ``.grad``; return ∂C/∂x.
+
+        δ = f.backward(z, a, ∂C/∂a), then ``backward_delta(δ)``. With a ``work`` space δ is
+        computed in place, over ``grad_out`` (a buffer of the layer above in ``fit``).
+        """
         self._require_forward()
-        delta = self.activation.backward(self._z, self._a, grad_out)
-        return self._backward_delta(delta)
+        delta = self.activation.backward(self.z, self.a, grad_out,
+                                         out=None if work is None else grad_out)
+        return self.backward_delta(delta, work, accumulate)
 
-    def _backward_delta(self, delta) -> np.ndarray:
-        """Like ``backward`` but from δ = ∂C/∂z (the loss's fused output delta)."""
+    def backward_delta(self, delta, work: Workspace | None = None, accumulate: bool = True):
+        """``backward`` from δ = ∂C/∂z directly (the output layer's fused δ from the loss).
+
+        ``accumulate=True`` ADDS xᵀδ and Σδ into ``.grad`` (as ``loss.backward()`` does in
+        PyTorch); ``False`` overwrites them. Returns ∂C/∂x = δ Wᵀ, written into ``work.grad_in``
+        when a work space is given, or None when that work space needs no ∂C/∂x.
+        """
         self._require_forward()
-        self.weight.grad += self._x.T @ delta
-        if self.bias is not None:
-            self.bias.grad += delta.sum(axis=0)
-        return delta @ self.weight.value.T
+        if accumulate:
+            self.weight.grad += self.x.T @ delta
+            if self.bias is not None:
+                self.bias.grad += delta.sum(axis=0)
+        else:
+            np.matmul(self.x.T, delta, out=self.weight.grad)
+            if self.bias is not None:
+                np.add.reduce(delta, axis=0, out=self.bias.grad)
+        if work is None:
+            return delta @ self.weight.value.T
+        if work.grad_in is None:
+            return None
+        return np.matmul(delta, self.weight.value.T, out=work.grad_in[: len(delta)])
 
-    def _require_forward(self):
-        if self._z is None:
-            raise ValueError("call forward(x) before backward: Dense caches x, z and a there")
-
-    # --- the training fast path: preallocated buffers, gradients overwritten --------------
-
-    def _allocate(self, batch_size: int | None, need_input_grad: bool) -> None:
-        """Make work buffers for batches of up to ``batch_size`` rows; None frees everything."""
-        if batch_size is None:
-            self._buffers = self._x = self._z = self._a = None
-            return
+    def workspace(self, batch_size: int, need_input_grad: bool = True) -> Workspace:
+        """Arrays for batches of up to ``batch_size`` rows (see :class:`Workspace`)."""
         shape, dtype = (batch_size, self.out_features), self.dtype
         grad_in = np.empty((batch_size, self.in_features), dtype) if need_input_grad else None
-        self._buffers = (np.empty(shape, dtype), np.empty(shape, dtype), grad_in)
+        return Workspace(np.empty(shape, dtype), np.empty(shape, dtype), grad_in)
 
-    def _train_forward(self, x) -> np.ndarray:
-        """Forward into the work buffers (rows [:n] of each, so the last batch may be short)."""
-        z_buf, a_buf, _ = self._buffers
-        n = len(x)
-        z = np.matmul(x, self.weight.value, out=z_buf[:n])
-        if self.bias is not None:
-            z += self.bias.value
-        self._x, self._z = x, z
-        self._a = self.activation._forward(z, a_buf[:n])  # z is checked already: no re-check
-        return self._a
+    def clear(self) -> None:
+        """Forget the last forward's x, z and a (they may hold a whole batch of data)."""
+        self.x = self.z = self.a = None
 
-    def _train_backward(self, grad, is_delta: bool = False):
-        """Overwrite ``.grad`` from ∂C/∂a (or δ when ``is_delta``); return ∂C/∂x or None.
-
-        ∂C/∂a is turned into δ in place, so ``grad`` (a buffer of the layer above) is clobbered.
-        """
-        delta = grad if is_delta else self.activation._backward(self._z, self._a, grad, grad)
-        np.matmul(self._x.T, delta, out=self.weight.grad)
-        if self.bias is not None:
-            np.add.reduce(delta, axis=0, out=self.bias.grad)
-        grad_in = self._buffers[2]
-        if grad_in is None:
-            return None
-        return np.matmul(delta, self.weight.value.T, out=grad_in[: len(delta)])
+    def _require_forward(self):
+        if self.z is None:
+            raise ValueError("call forward(x) before backward: Dense keeps x, z and a there")
 
     def __repr__(self) -> str:
         return (f"Dense({self.in_features}, {self.out_features}, "
@@ -224,41 +229,35 @@ class Dropout:
     """
 
     def __init__(self, rate=0.5, seed=None):
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < 1:
-            raise ValueError(f"Dropout rate must be a number in [0, 1), got {rate!r}")
-        self.rate = float(rate)
+        self.rate = checks.real(rate, "Dropout rate", minimum=0, maximum=1,
+                                include_maximum=False)
         self._rng = np.random.default_rng(seed)
-        self._mask = None  # m / (1 − rate), or None when the last forward was not training
+        self.mask = None  # m / (1 − rate), or None when the last forward was not training
 
     def parameters(self) -> list[Parameter]:
         """Dropout has no parameters: []."""
         return []
 
-    def forward(self, x, training: bool = False) -> np.ndarray:
+    def forward(self, x, training: bool = False, work: None = None) -> np.ndarray:
         """x * m / (1 − rate) in training (a new mask each call), x itself otherwise."""
         if not training or self.rate == 0:
-            self._mask = None
+            self.mask = None
             return x
         keep = self._rng.random(x.shape, dtype=x.dtype) >= self.rate
-        self._mask = keep * x.dtype.type(1 / (1 - self.rate))
-        return x * self._mask
+        self.mask = keep * x.dtype.type(1 / (1 - self.rate))
+        return x * self.mask
 
-    def backward(self, grad_out) -> np.ndarray:
+    def backward(self, grad_out, work: None = None, accumulate: bool = True):
         """∂C/∂x = ∂C/∂a * m / (1 − rate) (the identity if the forward was not training)."""
-        return grad_out if self._mask is None else grad_out * self._mask
+        return grad_out if self.mask is None else grad_out * self.mask
 
-    def _allocate(self, batch_size: int | None, need_input_grad: bool) -> None:
-        """Dropout draws a new mask per batch: nothing to prepare; None drops the last mask."""
-        if batch_size is None:
-            self._mask = None
+    def workspace(self, batch_size: int, need_input_grad: bool = True) -> None:
+        """Dropout draws a new mask per batch and keeps no arrays: no workspace (None)."""
+        return None
 
-    def _train_forward(self, x) -> np.ndarray:
-        return self.forward(x, training=True)
-
-    def _train_backward(self, grad, is_delta: bool = False):
-        if self._mask is not None:
-            grad *= self._mask
-        return grad
+    def clear(self) -> None:
+        """Forget the last mask."""
+        self.mask = None
 
     def __repr__(self) -> str:
         return f"Dropout(rate={self.rate})"

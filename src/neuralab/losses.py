@@ -6,6 +6,13 @@ Every loss is a small class with one signature for all (``sample_weight`` is opt
 - ``gradient(a, y, sample_weight=None)`` → ∂C/∂a, an array of a's shape and dtype;
 - ``delta(z, a, y, activation, sample_weight=None)`` → ∂C/∂z for the output layer, where
   ``a = activation.forward(z)``. This is where backpropagation starts.
+- ``value_and_delta(z, a, y, activation, sample_weight=None)`` → both at once, without the
+  checks: what ``fit`` calls for every batch.
+
+Class attributes say which output activation goes with a loss: ``default_output`` (what
+``mlp`` puts there) and ``required_output`` (what the loss insists on, or None).
+``one_hot(labels, k, dtype)`` and ``predicted_classes(a)`` turn class labels into targets and
+outputs back into class labels.
 
 Shapes: ``a`` is ``(n, k)`` (n samples, k outputs) and ``y`` has the same shape; for
 ``cross_entropy`` ``y`` may also be integer class labels of shape ``(n,)``, and for the other
@@ -26,7 +33,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Loss", "Quadratic", "MSE", "BinaryCrossEntropy", "CrossEntropy", "get", "names"]
+from neuralab import checks
+from neuralab.registry import Registry
+
+__all__ = ["Loss", "Quadratic", "MSE", "BinaryCrossEntropy", "CrossEntropy", "REGISTRY", "get",
+           "names", "one_hot", "predicted_classes"]
 
 
 def _clip(p):
@@ -48,21 +59,16 @@ def _scale(sample_weight, n, dtype):
     """Per-sample factors of the average: the number 1/n, or the column w / Σw of shape (n, 1)."""
     if sample_weight is None:
         return 1.0 / n
-    w = np.asarray(sample_weight, dtype=np.float64)
-    if w.shape != (n,):
-        raise ValueError(f"sample_weight must have shape ({n},), one per sample; got {w.shape}")
-    lo, _ = _bounds(w, "sample_weight values")
-    total = w.sum()
-    if lo < 0 or total <= 0:
-        raise ValueError("sample_weight must be non-negative and not all zero")
-    return (w / total).astype(dtype).reshape(n, 1)
+    w = checks.sample_weight(sample_weight, n)
+    return (w / w.sum()).astype(dtype).reshape(n, 1)
 
 
 class Loss:
     """Base class. Subclasses write ``_terms`` (summed per sample to ℓᵢ) and ``_grad`` (∂ℓ/∂a).
 
     Class attributes: ``name`` (registered name), ``aliases``, ``is_classification``,
-    ``default_output`` (the output activation a network should use with this loss),
+    ``default_output`` (the output activation ``mlp`` gives a network with this loss),
+    ``required_output`` (the output activation this loss needs, or None if any will do),
     ``target_range`` (allowed target values, or None), ``fused_with`` (the activation whose
     ∂C/∂z simplifies to (a − y)/n with this loss, or None).
     """
@@ -71,6 +77,7 @@ class Loss:
     aliases: tuple[str, ...] = ()
     is_classification = False
     default_output = "identity"
+    required_output: str | None = None
     target_range: tuple[float, float] | None = None
     fused_with: str | None = None
 
@@ -104,10 +111,13 @@ class Loss:
         grad *= scale
         return activation.backward(z, a, grad)
 
-    def _value_and_delta(self, z, a, y, activation, sample_weight=None):
-        """(C, ∂C/∂z) at once, for a and y that ``fit`` has checked already (its fast path).
+    def value_and_delta(self, z, a, y, activation, sample_weight=None):
+        """(C, δ) at once, δ = ∂C/∂z, for a and y that the caller has checked already.
 
-        Same numbers as ``value`` and ``delta``, without their per-call checks of the targets.
+        What ``fit`` calls once per batch: the same numbers as ``value`` and ``delta``, without
+        their per-call checks of the targets (``check_targets`` runs them once per fit). For a
+        fused pair δ = (a − y)/n; otherwise δ = activation.backward(z, a, ∂C/∂a), computed IN
+        PLACE in the new ∂C/∂a array, so no second array is allocated.
         """
         scale = _scale(sample_weight, a.shape[0], a.dtype)
         value = float(np.sum(self._terms(a, y) * scale))
@@ -115,7 +125,15 @@ class Loss:
             return value, self._fused_delta(a, y, scale)
         grad = self._grad(a, y)
         grad *= scale
-        return value, activation._backward(z, a, grad, grad)
+        return value, activation.backward(z, a, grad, out=grad)
+
+    def _terms(self, a, y):
+        """Per-element terms of the cost, summed over a row to ℓᵢ (each loss writes its own)."""
+        raise NotImplementedError
+
+    def _grad(self, a, y):
+        """n·∂C/∂a before the 1/n (or wᵢ/Σw) factor: ∂ℓᵢ/∂a (each loss writes its own)."""
+        raise NotImplementedError
 
     def check_targets(self, a, y, sample_weight=None) -> None:
         """Raise ValueError if a, y (and sample_weight) do not fit this loss; else return None."""
@@ -212,6 +230,7 @@ class BinaryCrossEntropy(Loss):
     aliases = ("bce", "binary_crossentropy")
     is_classification = True
     default_output = "sigmoid"
+    required_output = "sigmoid"
     target_range = (0.0, 1.0)
     fused_with = "sigmoid"
 
@@ -238,6 +257,7 @@ class CrossEntropy(Loss):
     aliases = ("categorical_cross_entropy", "categorical_crossentropy")
     is_classification = True
     default_output = "softmax"
+    required_output = "softmax"
     target_range = (0.0, 1.0)
     fused_with = "softmax"
 
@@ -287,30 +307,49 @@ class CrossEntropy(Loss):
         return y
 
 
-_CLASSES = (Quadratic, MSE, BinaryCrossEntropy, CrossEntropy)
-_REGISTRY = {cls.name: cls for cls in _CLASSES}
-_REGISTRY.update({alias: cls for cls in _CLASSES for alias in cls.aliases})
+#: Every loss by name (see :mod:`neuralab.registry`); ``get`` and ``names`` read it.
+REGISTRY = Registry("loss", base=Loss)
+for _cls in (Quadratic, MSE, BinaryCrossEntropy, CrossEntropy):
+    REGISTRY.register(_cls.name, _cls, aliases=_cls.aliases)
 
 
 def names() -> list[str]:
-    """The registered loss names (aliases not included)."""
-    return [cls.name for cls in _CLASSES]
+    """The registered loss names, sorted (aliases not included)."""
+    return REGISTRY.names()
 
 
 def get(identifier) -> Loss:
-    """Return a Loss instance for a name, a Loss class or a Loss instance (returned as is).
+    """A Loss instance from a name, a Loss class or a Loss instance (returned as it is).
 
-    Names are case-insensitive and ``-`` equals ``_``. ``None`` raises ValueError: a network
-    needs a loss, and silently picking one would hide a mistake.
+    The rules of :mod:`neuralab.registry`: names are case-insensitive and ``-`` equals ``_``.
+    ``None`` raises ValueError: a network needs a loss, and silently picking one would hide a
+    mistake.
     """
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, type) and issubclass(identifier, Loss):
-        return identifier()
-    if isinstance(identifier, str):
-        cls = _REGISTRY.get(identifier.strip().lower().replace("-", "_"))
-        if cls is not None:
-            return cls()
-    known = "; ".join(", ".join((cls.name, *cls.aliases)) for cls in _CLASSES)
-    what = "a loss is required" if identifier is None else f"unknown loss {identifier!r}"
-    raise ValueError(f"{what}; known names: {known}")
+    return REGISTRY.get(identifier)
+
+
+# --- class labels: one-hot targets in, predicted classes out --------------------------------
+
+
+def one_hot(labels, k: int, dtype) -> np.ndarray:
+    """Class labels (n,) → one-hot rows (n, k) of ``dtype``: row i is 1 at ``labels[i]``, else 0.
+
+    ``labels`` must already be integers in 0..k−1 (``checks.class_labels`` makes them so).
+    """
+    out = np.zeros((len(labels), k), dtype)
+    out[np.arange(len(labels)), labels] = 1
+    return out
+
+
+def predicted_classes(a, out=None) -> np.ndarray:
+    """The class each row of the outputs ``a`` (n, k) predicts: argmax of the row, or a > 0.5
+    for a single column (a sigmoid's probability of class 1).
+
+    With ``out`` (an intp array of shape (n,)) the labels are written into it, no allocation.
+    """
+    if a.shape[1] == 1:
+        if out is None:
+            return (a[:, 0] > 0.5).astype(np.intp)
+        np.greater(a[:, 0], 0.5, out=out, casting="unsafe")
+        return out
+    return np.argmax(a, axis=1, out=out)

@@ -1,4 +1,4 @@
-"""Network: a stack of layers and a loss; ``mlp()`` to build one; ``save``/``load`` to keep one.
+"""Network: a stack of layers and a loss; ``mlp()`` builds one.
 
     >>> import neuralab as nl
     >>> data = nl.datasets.load("digits")
@@ -7,33 +7,29 @@
     >>> net.evaluate(data.x_test, data.y_test)["accuracy"] > 0.95
     True
 
-All parameters of a Network live in ONE contiguous array and all gradients in a second one: each
-layer's ``weight.value`` / ``.grad`` is a view into them. Users and layers see per-layer
-Parameters (``net.parameters()``); the optimizer is handed one flat Parameter over the two
-buffers, so each step is a few vectorized passes over the whole network instead of a Python loop
-over layers.
+One training step is ``forward`` then ``backward`` (then the optimizer):
+
+    a = net.forward(x)          # every layer's forward, in order; each keeps x, z, a
+    C = net.backward(y)         # δ = ∂C/∂z from the loss, then every layer's backward, in reverse
+
+All parameters of a Network live in ONE contiguous array and all gradients in a second one
+(``net.flat``): each layer's ``weight.value`` / ``.grad`` is a view into them. Users and layers
+see per-layer Parameters (``net.parameters()``); ``fit`` hands the optimizer the one flat
+Parameter, so each step is a few vectorized passes over the whole network instead of a Python
+loop over layers, and a solver that wants one vector (L-BFGS) reads and writes ``net.flat``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import stat
-import tempfile
-
 import numpy as np
-from safetensors import SafetensorError
-from safetensors.numpy import load as tensors_from_bytes
-from safetensors.numpy import save as tensors_to_bytes
 
-from neuralab import activations, losses, training
-from neuralab.layers import Dense, Dropout, Parameter
+from neuralab import activations, checks, losses
+from neuralab.layers import Dense, Dropout, Parameter, Workspace
 
-__all__ = ["Network", "mlp", "load", "FORMAT_NAME", "FORMAT_VERSION"]
+__all__ = ["Network", "mlp", "CHUNK"]
 
-FORMAT_NAME = "neuralab"
-FORMAT_VERSION = 1
-_OUTPUT_FOR_LOSS = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}
+#: Rows per forward pass in predict/evaluate, to keep memory low on big inputs.
+CHUNK = 1024
 
 
 class Network:
@@ -44,7 +40,7 @@ class Network:
         loss: anything ``losses.get`` takes. cross_entropy needs a softmax output with at least
             two units, binary_cross_entropy a sigmoid output; quadratic and mse take any.
 
-    Attributes: ``layers``, ``loss``, ``dtype``, ``n_inputs``, ``n_outputs``,
+    Attributes: ``layers``, ``loss``, ``dtype``, ``n_inputs``, ``n_outputs``, ``flat``,
     ``stop_training`` (a callback sets it to end ``fit`` after the current epoch).
 
     The layers' Parameters move into this network's flat buffers: give each layer to one
@@ -56,7 +52,7 @@ class Network:
         self.loss = losses.get(loss)
         self.dtype = _check_layers(self.layers)
         _check_output(self.layers[-1], self.loss)
-        self._flat = _flatten(self.layers, self.dtype)
+        self.flat = _flatten(self.layers, self.dtype)
         self.stop_training = False
 
     def __setstate__(self, state: dict) -> None:
@@ -66,17 +62,22 @@ class Network:
         reads any more, and its weights would silently stay where they were.
         """
         self.__dict__.update(state)
-        self._flat = _flatten(self.layers, self.dtype)
+        self.flat = _flatten(self.layers, self.dtype)
 
     @property
     def n_inputs(self) -> int:
         """Number of input features (the first Dense layer's in_features)."""
-        return next(layer for layer in self.layers if isinstance(layer, Dense)).in_features
+        return self._first_dense()[1].in_features
 
     @property
     def n_outputs(self) -> int:
         """Number of outputs (the last layer's out_features)."""
         return self.layers[-1].out_features
+
+    def _first_dense(self) -> tuple[int, Dense]:
+        """(1-based position, layer) of the first Dense layer, which reads the inputs."""
+        return next((i, layer) for i, layer in enumerate(self.layers, 1)
+                    if isinstance(layer, Dense))
 
     def parameters(self) -> list[Parameter]:
         """Every layer's Parameters, in order (views into the flat buffers)."""
@@ -84,107 +85,157 @@ class Network:
 
     def zero_grad(self) -> None:
         """Set every ``.grad`` to 0 (one fill of the flat gradient buffer)."""
-        self._flat.grad.fill(0)
+        self.flat.grad.fill(0)
 
     # --- forward and backward -------------------------------------------------------------
 
-    def forward(self, x, training: bool = False) -> np.ndarray:
+    def forward(self, x, training: bool = False, *, check: bool = True,
+                workspace: list[Workspace | None] | None = None) -> np.ndarray:
         """The output a of the last layer for inputs x of shape (n, n_inputs).
 
-        ``training=True`` switches Dropout on. Each layer caches what ``backward`` needs.
+        ``training=True`` switches Dropout on. Each layer keeps what ``backward`` needs.
+        ``check=False`` skips the checks of x (``fit`` checks its data once, not per batch);
+        ``workspace`` (from :meth:`workspace`) gives the layers arrays to write into.
         """
-        return self._forward(self._inputs(x), training)
-
-    def _forward(self, x, training=False):
-        for layer in self.layers:
-            x = layer.forward(x, training=training)
+        if check:
+            x = self.check_inputs(x)
+        works = workspace if workspace is not None else [None] * len(self.layers)
+        for layer, work in zip(self.layers, works, strict=True):
+            x = layer.forward(x, training=training, work=work)
         return x
 
-    def backward(self, y, sample_weight=None) -> float:
+    def backward(self, y, sample_weight=None, *, check: bool = True,
+                 workspace: list[Workspace | None] | None = None) -> float:
         """Backpropagate from the last ``forward``: ADD ∂C/∂θ into every ``.grad``; return C.
 
-        The output layer starts from ``loss.delta`` (the fused (a − y)/n for softmax +
-        cross-entropy and sigmoid + binary cross-entropy), then each layer passes ∂C/∂x down.
+        The output layer starts from ``loss.value_and_delta`` (the fused (a − y)/n for softmax
+        + cross-entropy and sigmoid + binary cross-entropy), then each layer passes ∂C/∂x down.
+        With a ``workspace`` (``fit``), gradients are OVERWRITTEN instead of added, the layers
+        write into its arrays, and ∂C/∂x of the first Dense layer is not computed.
+        ``check=False`` takes ``y`` as already prepared by :meth:`prepare_targets`.
         """
         last = self.layers[-1]
-        if last._a is None:
+        if last.a is None:
             raise ValueError("call net.forward(x) before net.backward(y)")
-        targets, _ = self._targets(y, len(last._a))
-        return self._backward(targets, sample_weight)
-
-    def _backward(self, targets, sample_weight=None) -> float:
-        """``backward`` for targets already checked by ``training.prepare_targets``."""
-        last = self.layers[-1]
-        value = self.loss.value(last._a, targets, sample_weight)
-        grad = last._backward_delta(self.loss.delta(last._z, last._a, targets, last.activation,
-                                                    sample_weight))
-        for layer in reversed(self.layers[:-1]):
-            grad = layer.backward(grad)
+        if check:
+            y, _ = self.prepare_targets(y, len(last.a))
+            sample_weight = checks.sample_weight(sample_weight, len(last.a))
+        value, grad = self.loss.value_and_delta(last.z, last.a, y, last.activation,
+                                                sample_weight)
+        accumulate = workspace is None
+        works = workspace if workspace is not None else [None] * len(self.layers)
+        grad = last.backward_delta(grad, works[-1], accumulate)
+        for layer, work in zip(reversed(self.layers[:-1]), reversed(works[:-1]), strict=True):
+            if grad is None:  # below the first Dense layer: nobody needs ∂C/∂x
+                break
+            grad = layer.backward(grad, work, accumulate)
         return value
 
-    def _train_step(self, x, y, sample_weight):
-        """One forward + backward on a batch through the work buffers; (loss value, output).
+    def workspace(self, batch_size: int) -> list[Workspace | None]:
+        """One :class:`~neuralab.layers.Workspace` per layer for batches of ``batch_size``.
 
-        Gradients are OVERWRITTEN (not accumulated) and ∂C/∂x of the first layer is skipped.
+        Dropout layers need none (None). The first Dense layer gets no array for ∂C/∂x: below
+        it there is only the data.
         """
-        out = x
-        for layer in self.layers:
-            out = layer._train_forward(out)
-        last = self.layers[-1]
-        value, grad = self.loss._value_and_delta(last._z, out, y, last.activation, sample_weight)
-        is_delta = True
-        for layer in reversed(self.layers):
-            grad = layer._train_backward(grad, is_delta)
-            is_delta = False
-            if grad is None:
-                break
-        return value, out
-
-    def _allocate(self, batch_size: int | None) -> None:
-        """Give each layer work buffers for batches of ``batch_size`` rows.
-
-        ``None`` frees the buffers and the layers' caches (which may point into the data).
-        """
+        works: list[Workspace | None] = []
         seen_dense = False
         for layer in self.layers:
-            layer._allocate(batch_size, need_input_grad=seen_dense)
+            works.append(layer.workspace(batch_size, need_input_grad=seen_dense))
             seen_dense = seen_dense or isinstance(layer, Dense)
+        return works
+
+    def clear(self) -> None:
+        """Forget what the last forward kept in each layer (it may hold a batch of data)."""
+        for layer in self.layers:
+            layer.clear()
+
+    # --- the data a network takes ---------------------------------------------------------
+
+    def check_inputs(self, x, name: str = "x") -> np.ndarray:
+        """x as a C-contiguous array of the network's dtype, shape (n, n_inputs), all finite."""
+        return checks.features(x, self.n_inputs, self.dtype, name=name,
+                               layer=self._first_dense()[0])
+
+    def prepare_targets(self, y, n: int, name: str = "y"):
+        """(targets for the loss, class labels for accuracy or None), checked against the net.
+
+        ``y`` may be class labels of shape (n,) (kept as integers for cross_entropy, one-hot
+        for the other losses), or targets of shape (n, n_outputs); with one output, shape (n,)
+        is a column. Labels are returned for classification losses and whenever ``y`` holds
+        class labels.
+        """
+        y = np.asarray(y)
+        if y.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold numbers, got dtype {y.dtype}; encode class names "
+                            "as integers 0..k−1 (e.g. sklearn.preprocessing.LabelEncoder)")
+        if y.ndim not in (1, 2) or len(y) != n:
+            raise ValueError(f"{name} must have one target per row of x ({n} rows), got shape "
+                             f"{y.shape}")
+        k = self.n_outputs
+        if y.ndim == 2 and y.shape[1] != k:
+            raise ValueError(f"{name} has {y.shape[1]} columns but the network has {k} outputs")
+        if y.ndim == 1 and k > 1:
+            labels = checks.class_labels(y, k, name)
+            if self.loss.name == "cross_entropy":
+                return labels, labels
+            return losses.one_hot(labels, k, self.dtype), labels
+        targets = np.ascontiguousarray(y.reshape(n, k), dtype=self.dtype)
+        self.loss.check_targets(np.broadcast_to(np.zeros((), self.dtype), (n, k)), targets)
+        if not self.loss.is_classification:
+            return targets, None
+        return targets, losses.predicted_classes(targets)
 
     # --- prediction and evaluation ----------------------------------------------------------
 
     def predict(self, x) -> np.ndarray:
         """Outputs for x (class probabilities for a classifier), computed 1,024 rows at a time."""
-        x = self._inputs(x)
+        x = self.check_inputs(x)
         out = np.empty((len(x), self.n_outputs), self.dtype)
-        for start in range(0, len(x), training.CHUNK):
-            rows = slice(start, start + training.CHUNK)
-            out[rows] = self._forward(x[rows])
+        for start in range(0, len(x), CHUNK):
+            rows = slice(start, start + CHUNK)
+            out[rows] = self.forward(x[rows], check=False)
         return out
 
     def predict_classes(self, x) -> np.ndarray:
         """Class labels: argmax of the outputs, or ``a > 0.5`` for a single output unit."""
-        return training.classes_from_outputs(self.predict(x))
+        return losses.predicted_classes(self.predict(x))
 
-    def evaluate(self, x, y, sample_weight=None) -> dict:
+    def evaluate(self, x, y, sample_weight=None, *, check: bool = True) -> dict:
         """``{"loss": C, "accuracy": …}`` on (x, y); accuracy for classifiers or class labels.
 
         C is the (sample-weighted) mean over all rows, computed 1,024 rows at a time.
+        ``check=False`` takes x as checked and y as the pair (targets, labels) that
+        :meth:`prepare_targets` returned (``fit`` does this for the validation data each epoch).
         """
-        x = self._inputs(x)
-        targets, labels = self._targets(y, len(x))
-        weights = training.check_sample_weight(sample_weight, len(x))
-        return training.evaluate_prepared(self, x, targets, labels, weights, training.CHUNK)
-
-    def _inputs(self, x):
-        return training.check_inputs(self, x)
-
-    def _targets(self, y, n: int):
-        return training.prepare_targets(self, y, n)
+        if check:
+            x = self.check_inputs(x)
+            y = self.prepare_targets(y, len(x))
+            sample_weight = checks.sample_weight(sample_weight, len(x))
+        targets, labels = y
+        loss_sum = weight_sum = correct = 0.0
+        for start in range(0, len(x), CHUNK):
+            rows = slice(start, start + CHUNK)
+            w = None if sample_weight is None else sample_weight[rows]
+            size = len(x[rows]) if w is None else float(w.sum())
+            if size == 0:
+                continue
+            out = self.forward(x[rows], check=False)
+            loss_sum += self.loss.value(out, targets[rows], w) * size
+            weight_sum += size
+            if labels is not None:
+                hits = losses.predicted_classes(out) == labels[rows]
+                correct += float(hits.sum() if w is None else w[hits].sum())
+        logs = {"loss": loss_sum / weight_sum}
+        if labels is not None:
+            logs["accuracy"] = correct / weight_sum
+        return logs
 
     def fit(self, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None,
             validation_data=None, shuffle=True, callbacks=(), monitor=False, progress=None,
-            seed=None, schedule=None, sample_weight=None) -> training.History:
-        """Train with mini-batches; return a History. See ``neuralab.training.fit``."""
+            seed=None, schedule=None, sample_weight=None):
+        """Train with mini-batches; return a History. See :func:`neuralab.training.fit`."""
+        from neuralab import training  # the layer above: fit is a convenience that calls it
+
         return training.fit(self, x, y, epochs=epochs, batch_size=batch_size,
                             optimizer=optimizer, lr=lr, validation_data=validation_data,
                             shuffle=shuffle, callbacks=callbacks, monitor=monitor,
@@ -209,18 +260,15 @@ class Network:
 
     def description(self) -> dict:
         """The JSON-able architecture: what ``save`` writes beside the weights."""
-        return {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
-                "dtype": self.dtype.name, "loss": self.loss.name,
-                "layers": [_layer_config(layer) for layer in self.layers]}
+        from neuralab import modelfile  # the file format builds Networks: imported when used
+
+        return modelfile.description(self)
 
     def save(self, path) -> None:
-        """Write the network to one ``.safetensors`` file (weights + JSON description).
+        """Write the network to one ``.safetensors`` file; see :func:`neuralab.modelfile.save`."""
+        from neuralab import modelfile
 
-        The bytes go to a temporary file in the same folder, which then replaces ``path`` in
-        one ``os.replace``: a crash mid-way leaves any previous file untouched.
-        """
-        metadata = {"format": FORMAT_NAME, "neuralab": json.dumps(self.description())}
-        _write_atomic(os.fspath(path), tensors_to_bytes(self.state_dict(), metadata=metadata))
+        modelfile.save(self, path)
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
@@ -251,22 +299,6 @@ def mlp(sizes, activation="relu", output=None, loss="cross_entropy", init=None, 
     return Network(layers, loss)
 
 
-def load(path) -> Network:
-    """Read a Network written by ``Network.save``. Never executes anything from the file.
-
-    Raises ValueError naming the problem for an empty, truncated or foreign file, a newer
-    format version, or arrays that do not match the description (name, shape, dtype).
-    """
-    path = os.fspath(path)
-    with open(path, "rb") as f:
-        data = f.read()
-    tensors, description = _read_safetensors(path, data)
-    net = _build(path, description)
-    _check_tensors(path, net, tensors)
-    net.load_state_dict(tensors)
-    return net
-
-
 # --- construction checks --------------------------------------------------------------------
 
 
@@ -291,7 +323,7 @@ def _check_layers(layers) -> np.dtype:
 
 
 def _check_output(last: Dense, loss) -> None:
-    needed = _OUTPUT_FOR_LOSS.get(loss.name)
+    needed = loss.required_output
     if needed is not None and last.activation.name != needed:
         raise ValueError(
             f"loss {loss.name!r} needs a {needed!r} output layer, got "
@@ -313,110 +345,6 @@ def _flatten(layers, dtype) -> Parameter:
     offset = 0
     for p in params:
         shape, end = p.value.shape, offset + p.size
-        p._rebind(values[offset:end].reshape(shape), grads[offset:end].reshape(shape))
+        p.move_to(values[offset:end].reshape(shape), grads[offset:end].reshape(shape))
         offset = end
-    return Parameter._wrap(values, grads, "all")
-
-
-# --- the file format ------------------------------------------------------------------------
-
-
-def _layer_config(layer) -> dict:
-    if isinstance(layer, Dropout):
-        return {"type": "Dropout", "rate": layer.rate}
-    return {"type": "Dense", "in_features": layer.in_features,
-            "out_features": layer.out_features, "bias": layer.bias is not None,
-            "activation": {"name": layer.activation.name,
-                           "config": layer.activation.get_config()}}
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".neuralab-", suffix=".tmp")
-    try:  # mkstemp makes the file private (0600); keep the old file's mode, or use 0644
-        os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _read_safetensors(path: str, data: bytes):
-    """(tensors, description) from the bytes of a file, with a clear error for bad files."""
-    not_model = f"{path} is not a neuralab model file"
-    if not data:
-        raise ValueError(f"{not_model}: the file is empty")
-    try:
-        tensors = tensors_from_bytes(data)
-        header_len = int.from_bytes(data[:8], "little")
-        header = json.loads(data[8:8 + header_len])
-    except (SafetensorError, ValueError, UnicodeDecodeError) as err:
-        raise ValueError(f"{not_model}: not a complete safetensors file ({err}); it may be "
-                         "truncated or corrupted") from None
-    metadata = header.get("__metadata__") or {}
-    if metadata.get("format") != FORMAT_NAME or "neuralab" not in metadata:
-        raise ValueError(f"{not_model}: it is a safetensors file without neuralab's description "
-                         "(written by another program?)")
-    try:
-        description = json.loads(metadata["neuralab"])
-    except ValueError:
-        raise ValueError(f"{not_model}: its description is not valid JSON") from None
-    return tensors, description
-
-
-def _build(path: str, description) -> Network:
-    """A Network from a description dict, checking each field before using it."""
-    bad = f"{path}: invalid neuralab description"
-    if not isinstance(description, dict) or description.get("format") != FORMAT_NAME:
-        raise ValueError(f"{bad}: format is not {FORMAT_NAME!r}")
-    version = description.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"{bad}: format_version must be a positive int, got {version!r}")
-    if version > FORMAT_VERSION:
-        raise ValueError(f"{path} was written in neuralab format version {version}; this "
-                         f"neuralab reads up to version {FORMAT_VERSION}: upgrade neuralab")
-    dtype, layers = description.get("dtype"), description.get("layers")
-    if dtype not in ("float32", "float64") or not isinstance(layers, list) or not layers:
-        raise ValueError(f"{bad}: needs dtype float32/float64 and a non-empty layer list")
-    try:
-        return Network([_build_layer(cfg, dtype) for cfg in layers],
-                       loss=str(description.get("loss")))
-    except (TypeError, ValueError, KeyError) as err:
-        raise ValueError(f"{bad}: {err}") from None
-
-
-def _build_layer(cfg, dtype):
-    if not isinstance(cfg, dict) or cfg.get("type") not in ("Dense", "Dropout"):
-        raise ValueError(f"unknown layer {cfg!r}; expected type Dense or Dropout")
-    if cfg["type"] == "Dropout":
-        return Dropout(cfg["rate"])
-    if not isinstance(cfg["bias"], bool):
-        raise ValueError(f"Dense bias must be true or false, got {cfg['bias']!r}")
-    return Dense(cfg["in_features"], cfg["out_features"],
-                 _activation(cfg["activation"]), init="zeros", bias=cfg["bias"], dtype=dtype)
-
-
-def _activation(cfg):
-    """An Activation from ``{"name": registered name, "config": constructor arguments}``."""
-    if not isinstance(cfg, dict) or not isinstance(cfg.get("config"), dict):
-        raise ValueError(f"activation must be {{'name': ..., 'config': {{...}}}}, got {cfg!r}")
-    return type(activations.get(str(cfg["name"])))(**cfg["config"])
-
-
-def _check_tensors(path: str, net: Network, tensors: dict) -> None:
-    """Every array the description implies is present, with its shape and dtype; no extras."""
-    expected = {p.name: p.value for p in net.parameters()}
-    missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
-    if missing or extra:
-        raise ValueError(f"{path}: arrays do not match the description: missing {missing}, "
-                         f"unexpected {extra}")
-    for name, ref in expected.items():
-        got = tensors[name]
-        if got.shape != ref.shape or got.dtype != ref.dtype:
-            raise ValueError(f"{path}: array {name} has shape {got.shape} and dtype {got.dtype}; "
-                             f"the description says {ref.shape} {ref.dtype}")
+    return Parameter(values, "all", grad=grads)

@@ -19,28 +19,24 @@ See docs/optimizers.md for the ideas behind each rule and when to pick it.
 from __future__ import annotations
 
 import math
-import operator
-from numbers import Real
 
 import numpy as np
 
-from . import kernels
+from neuralab import checks, kernels, optimizer_state
+from neuralab.registry import Registry
 
-__all__ = ["GD", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "get", "names"]
+__all__ = ["GD", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "REGISTRY", "get",
+           "names"]
 
 
-def _real(name: str, value, low: float = 0.0, high: float = math.inf, *, open_high=False):
-    """Return ``value`` as a Python float after checking ``low <= value <= high`` (or ``<``)."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    too_high = value >= high if open_high else value > high
-    if not math.isfinite(value) or value < low or too_high:
-        if high == math.inf:
-            raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}")
-        bracket = ")" if open_high else "]"
-        raise ValueError(f"{name} must be in [{low:g}, {high:g}{bracket}, got {value!r}")
-    return value
+def _rate(value, name: str) -> float:
+    """A non-negative finite hyper-parameter (lr, momentum, eps, weight_decay, …) as a float."""
+    return checks.real(value, name, minimum=0)
+
+
+def _fraction(value, name: str, *, include_one: bool = True) -> float:
+    """A hyper-parameter in [0, 1] (or [0, 1) with ``include_one=False``) as a float."""
+    return checks.real(value, name, minimum=0, maximum=1, include_maximum=include_one)
 
 
 def _flag(name: str, value) -> bool:
@@ -67,10 +63,10 @@ class Optimizer:
     ``step(parameters)`` accepts any iterable of objects with ``.value`` and ``.grad`` arrays
     of one shape (such as :class:`neuralab.layers.Parameter`); the i-th object must be the same
     parameter at every step. For parameter i the first step creates ``state[i]`` —
-    ``{"t": 0}`` plus the algorithm's arrays, named as in its paper — then every step adds 1 to
-    ``t`` and calls ``_update(value, grad, state, scratch)``, which changes ``value`` in place.
-    ``scratch`` is a list of work arrays shaped like the parameter, allocated at the first step
-    and never part of the state.
+    ``{"t": 0}`` plus the arrays of ``state_spec()``, named as in the algorithm's paper — then
+    every step adds 1 to ``t`` and calls ``_update(value, grad, state, scratch)``, which
+    changes ``value`` in place. ``scratch`` is a list of work arrays shaped like the parameter,
+    allocated at the first step and never part of the state.
 
     Zero state: a new optimizer, or one after ``reset()``, holds no state. Its next step is step
     t = 1 of the algorithm, with every running average at its initial value (zeros; Adagrad's
@@ -96,14 +92,18 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _real("lr", value)
+        self._lr = _rate(value, "lr")
 
     def hyperparameters(self) -> dict:
         """The constructor's arguments, as plain numbers: ``type(opt)(**opt.hyperparameters())``."""
         raise NotImplementedError
 
-    def _state_spec(self) -> dict[str, float]:
-        """Names of the per-parameter state arrays mapped to their initial fill value."""
+    def state_spec(self) -> dict[str, float]:
+        """The per-parameter state arrays, by name, with their initial fill value.
+
+        ``Adam().state_spec()`` is ``{"m": 0.0, "v": 0.0}``: the two moments it keeps for
+        every parameter, both starting at zero.
+        """
         raise NotImplementedError
 
     def _n_scratch(self) -> int:
@@ -134,9 +134,9 @@ class Optimizer:
                     f"parameter {i}: value must be a floating-point ndarray, got "
                     f"{type(value).__name__} of dtype {getattr(value, 'dtype', None)}")
             self.state.append(
-                {"t": 0, **{k: np.full_like(value, f) for k, f in self._state_spec().items()}})
+                {"t": 0, **{k: np.full_like(value, f) for k, f in self.state_spec().items()}})
         state = self.state[i]
-        _check_matches(i, value, grad, state)
+        optimizer_state.check_matches(i, value, grad, state)
         if i == len(self._scratch):
             self._scratch.append([np.empty_like(value) for _ in range(self._n_scratch())])
         return state, self._scratch[i]
@@ -161,64 +161,20 @@ class Optimizer:
 
         Raises ValueError when the dict is for another algorithm, has other hyper-parameter
         names, or holds state arrays whose names, shapes or dtypes do not fit. Shapes are
-        checked against the parameters at the next ``step``.
+        checked against the parameters at the next ``step``. Nothing changes unless it all fits.
         """
-        if not isinstance(state_dict, dict) or set(state_dict) != {
-                "name", "hyperparameters", "state"}:
-            raise ValueError("state_dict must be the dict returned by Optimizer.state_dict(), "
-                             "with keys 'name', 'hyperparameters' and 'state'")
-        if _ALGORITHM.get(state_dict["name"], state_dict["name"]) != _ALGORITHM.get(
-                self.name, self.name):
-            raise ValueError(f"state_dict is for optimizer {state_dict['name']!r}, not "
-                             f"{self.name!r}; load it into get({state_dict['name']!r})")
-        hyper, expected = state_dict["hyperparameters"], self.hyperparameters()
-        if not isinstance(hyper, dict) or set(hyper) != set(expected):
-            raise ValueError(f"state_dict hyperparameters must have the keys {sorted(expected)}, "
-                             f"got {sorted(hyper) if isinstance(hyper, dict) else hyper!r}")
+        hyper, entries = optimizer_state.check_state_dict(
+            state_dict, self.name, self.hyperparameters(), _ALGORITHM)
         fresh = type(self)(**hyper)  # validates every value
-        entries = state_dict["state"]
-        if not isinstance(entries, list):
-            raise ValueError("state_dict['state'] must be a list with one dict per parameter")
-        states = [fresh._checked_entry(i, entry) for i, entry in enumerate(entries)]
+        spec, owner = fresh.state_spec(), repr(fresh)
+        states = [optimizer_state.checked_entry(i, entry, spec, owner)
+                  for i, entry in enumerate(entries)]
         self.__dict__.update(fresh.__dict__)
         self.state = states
-
-    def _checked_entry(self, i: int, entry) -> dict:
-        keys = {"t", *self._state_spec()}
-        if not isinstance(entry, dict) or set(entry) != keys:
-            got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-            raise ValueError(f"state of parameter {i} must have the keys {sorted(keys)} for "
-                             f"{self!r}, got {got}")
-        try:
-            t = operator.index(entry["t"])
-        except TypeError:
-            t = -1
-        if t < 0:
-            raise ValueError(f"state of parameter {i}: 't' must be an integer >= 0, "
-                             f"got {entry['t']!r}")
-        arrays = {k: v for k, v in entry.items() if k != "t"}
-        kinds = {(v.shape, v.dtype) if isinstance(v, np.ndarray) else None
-                 for v in arrays.values()}
-        if None in kinds or len(kinds) > 1 or any(d.kind != "f" for _, d in kinds):
-            raise ValueError(f"state of parameter {i}: {sorted(arrays)} must be floating-point "
-                             "ndarrays of one shape and dtype")
-        return {"t": t, **{k: np.array(v, copy=True) for k, v in arrays.items()}}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({args})"
-
-
-def _check_matches(i: int, value, grad, state: dict) -> None:
-    if getattr(grad, "shape", None) != value.shape:
-        raise ValueError(f"parameter {i}: grad has shape {getattr(grad, 'shape', None)} but "
-                         f"value has shape {value.shape}; they must match")
-    for key, array in state.items():
-        if key != "t" and (array.shape != value.shape or array.dtype != value.dtype):
-            raise ValueError(
-                f"parameter {i} has shape {value.shape} and dtype {value.dtype}, but its "
-                f"optimizer state {key!r} has {array.shape} and {array.dtype}; pass the same "
-                "parameters in the same order at every step, or call reset()")
 
 
 class SGD(Optimizer):
@@ -246,10 +202,10 @@ class SGD(Optimizer):
     def __init__(self, lr: float = 0.01, momentum: float = 0, dampening: float = 0,
                  nesterov: bool = False, weight_decay: float = 0):
         super().__init__(lr)
-        self.momentum = _real("momentum", momentum)
-        self.dampening = _real("dampening", dampening, 0.0, 1.0)
+        self.momentum = _rate(momentum, "momentum")
+        self.dampening = _fraction(dampening, "dampening")
         self.nesterov = _flag("nesterov", nesterov)
-        self.weight_decay = _real("weight_decay", weight_decay)
+        self.weight_decay = _rate(weight_decay, "weight_decay")
         if self.nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov=True needs momentum > 0 and dampening = 0, got "
                              f"momentum={self.momentum}, dampening={self.dampening}")
@@ -258,7 +214,7 @@ class SGD(Optimizer):
         return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
                 "nesterov": self.nesterov, "weight_decay": self.weight_decay}
 
-    def _state_spec(self) -> dict[str, float]:
+    def state_spec(self) -> dict[str, float]:
         return {"velocity": 0.0} if self.momentum else {}
 
     def _n_scratch(self) -> int:
@@ -330,17 +286,17 @@ class Adagrad(Optimizer):
     def __init__(self, lr: float = 0.01, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10):
         super().__init__(lr)
-        self.lr_decay = _real("lr_decay", lr_decay)
-        self.weight_decay = _real("weight_decay", weight_decay)
-        self.initial_accumulator_value = _real("initial_accumulator_value",
-                                               initial_accumulator_value)
-        self.eps = _real("eps", eps)
+        self.lr_decay = _rate(lr_decay, "lr_decay")
+        self.weight_decay = _rate(weight_decay, "weight_decay")
+        self.initial_accumulator_value = _rate(initial_accumulator_value,
+                                               "initial_accumulator_value")
+        self.eps = _rate(eps, "eps")
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
                 "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps}
 
-    def _state_spec(self) -> dict[str, float]:
+    def state_spec(self) -> dict[str, float]:
         return {"sum": self.initial_accumulator_value}
 
     def _n_scratch(self) -> int:
@@ -387,10 +343,10 @@ class RMSprop(Optimizer):
     def __init__(self, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False):
         super().__init__(lr)
-        self.alpha = _real("alpha", alpha, 0.0, 1.0)
-        self.eps = _real("eps", eps)
-        self.weight_decay = _real("weight_decay", weight_decay)
-        self.momentum = _real("momentum", momentum)
+        self.alpha = _fraction(alpha, "alpha")
+        self.eps = _rate(eps, "eps")
+        self.weight_decay = _rate(weight_decay, "weight_decay")
+        self.momentum = _rate(momentum, "momentum")
         self.centered = _flag("centered", centered)
 
     def hyperparameters(self) -> dict:
@@ -398,7 +354,7 @@ class RMSprop(Optimizer):
                 "weight_decay": self.weight_decay, "momentum": self.momentum,
                 "centered": self.centered}
 
-    def _state_spec(self) -> dict[str, float]:
+    def state_spec(self) -> dict[str, float]:
         spec = {"v": 0.0}
         if self.centered:
             spec["g_avg"] = 0.0
@@ -481,10 +437,10 @@ class Adam(Optimizer):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"betas must be a pair (beta1, beta2) such as (0.9, 0.999), "
                             f"got {betas!r}")
-        self.betas = tuple(_real(f"betas[{k}]", b, 0.0, 1.0, open_high=True)
+        self.betas = tuple(_fraction(b, f"betas[{k}]", include_one=False)
                            for k, b in enumerate(betas))
-        self.eps = _real("eps", eps)
-        self.weight_decay = _real("weight_decay", weight_decay)
+        self.eps = _rate(eps, "eps")
+        self.weight_decay = _rate(weight_decay, "weight_decay")
         self.amsgrad = _flag("amsgrad", amsgrad)
         self.fused = None if fused is None else _flag("fused", fused)
         if self.fused and not kernels.available():
@@ -495,7 +451,7 @@ class Adam(Optimizer):
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps,
                 "weight_decay": self.weight_decay, "amsgrad": self.amsgrad, "fused": self.fused}
 
-    def _state_spec(self) -> dict[str, float]:
+    def state_spec(self) -> dict[str, float]:
         return {"m": 0.0, "v": 0.0, "v_max": 0.0} if self.amsgrad else {"m": 0.0, "v": 0.0}
 
     def _n_scratch(self) -> int:
@@ -601,36 +557,41 @@ class AdamW(Adam):
 
 # GD and SGD are one algorithm under two names: their state dicts are interchangeable.
 _ALGORITHM = {"gd": "sgd"}
-_CLASSES = {cls.name: cls for cls in (SGD, GD, Adagrad, RMSprop, Adam, AdamW)}
-_PRESETS = {"momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9, "nesterov": True}}
+
+
+def _momentum(**kwargs) -> SGD:
+    """The "momentum" preset: ``SGD(momentum=0.9)``; kwargs override it."""
+    return SGD(**{"momentum": 0.9, **kwargs})
+
+
+def _nesterov(**kwargs) -> SGD:
+    """The "nesterov" preset: ``SGD(momentum=0.9, nesterov=True)``; kwargs override it."""
+    return SGD(**{"momentum": 0.9, "nesterov": True, **kwargs})
+
+
+#: Every optimizer by name (see :mod:`neuralab.registry`); ``get`` and ``names`` read it.
+REGISTRY = Registry("optimizer", base=Optimizer)
+REGISTRY.register("sgd", SGD)
+REGISTRY.register("gd", GD)
+REGISTRY.register("momentum", _momentum)
+REGISTRY.register("nesterov", _nesterov)
+REGISTRY.register("adagrad", Adagrad)
+REGISTRY.register("rmsprop", RMSprop)
+REGISTRY.register("adam", Adam)
+REGISTRY.register("adamw", AdamW)
 
 
 def names() -> list[str]:
     """Every name :func:`get` accepts, sorted ("momentum" and "nesterov" are SGD presets)."""
-    return sorted([*_CLASSES, *_PRESETS])
+    return REGISTRY.names()
 
 
 def get(identifier, **kwargs) -> Optimizer:
     """An optimizer from a name, a class or an instance.
 
-    Names are case-insensitive with ``-`` and ``_`` equivalent; ``kwargs`` go to the
-    constructor. ``"momentum"`` is ``SGD(momentum=0.9)`` and ``"nesterov"`` is
-    ``SGD(momentum=0.9, nesterov=True)``; kwargs override those values. An instance is returned
-    as it is, and then kwargs are not allowed.
+    The rules of :mod:`neuralab.registry`: names are case-insensitive with ``-`` and ``_``
+    equivalent; ``kwargs`` go to the constructor. ``"momentum"`` is ``SGD(momentum=0.9)`` and
+    ``"nesterov"`` is ``SGD(momentum=0.9, nesterov=True)``; kwargs override those values. An
+    instance is returned as it is, and then kwargs are not allowed.
     """
-    if isinstance(identifier, Optimizer):
-        if kwargs:
-            raise ValueError(f"cannot apply {sorted(kwargs)} to the optimizer instance "
-                             f"{identifier!r}; pass a name or class, e.g. get('adam', lr=0.01)")
-        return identifier
-    if isinstance(identifier, type) and issubclass(identifier, Optimizer) and (
-            identifier is not Optimizer):
-        return identifier(**kwargs)
-    if isinstance(identifier, str):
-        key = identifier.strip().lower().replace("-", "_")
-        if key in _CLASSES:
-            return _CLASSES[key](**kwargs)
-        if key in _PRESETS:
-            return SGD(**{**_PRESETS[key], **kwargs})
-    raise ValueError(f"unknown optimizer {identifier!r}; use one of {', '.join(names())}, "
-                     "or pass an Optimizer class or instance")
+    return REGISTRY.get(identifier, **kwargs)

@@ -17,6 +17,8 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from neuralab import activations, losses, optimizers
+
 ACTIVATION_COLORS: dict[str, str] = {
     "identity": "#7f7f7f",
     "sigmoid": "#1f77b4",
@@ -57,36 +59,29 @@ LOSS_COLORS: dict[str, str] = {
 CLASS_COLORS: tuple[str, ...] = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3")
 """Colours of the classes in decision-boundary plots."""
 
-_ALIASES = {
-    "linear": "identity",
-    "logistic": "sigmoid",
-    "swish": "silu",
-    "bce": "binary_cross_entropy",
-    "categorical_cross_entropy": "cross_entropy",
-}
 
-
-def _lookup(table: dict[str, str], name: str, family: str) -> str:
-    key = name.strip().lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
+def _lookup(table: dict[str, str], name: str, registry) -> str:
+    """The colour of ``name`` in ``table``, any spelling or alias the family's registry knows."""
+    key = registry.canonical(name) if name in registry else name
     if key not in table:
-        raise ValueError(f"no colour for {family} {name!r}; known names: {', '.join(table)}")
+        raise ValueError(f"no colour for {registry.family} {name!r}; known names: "
+                         f"{', '.join(table)}")
     return table[key]
 
 
 def activation_color(name: str) -> str:
     """The fixed colour of activation ``name`` (case-insensitive, aliases accepted)."""
-    return _lookup(ACTIVATION_COLORS, name, "activation")
+    return _lookup(ACTIVATION_COLORS, name, activations.REGISTRY)
 
 
 def optimizer_color(name: str) -> str:
     """The fixed colour of optimizer ``name`` ("gd", "sgd", "momentum", "adam", …)."""
-    return _lookup(OPTIMIZER_COLORS, name, "optimizer")
+    return _lookup(OPTIMIZER_COLORS, name, optimizers.REGISTRY)
 
 
 def loss_color(name: str) -> str:
     """The fixed colour of loss ``name`` ("quadratic", "cross_entropy", …)."""
-    return _lookup(LOSS_COLORS, name, "loss")
+    return _lookup(LOSS_COLORS, name, losses.REGISTRY)
 
 
 def subplots(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] = (4.8, 3.6), **kwargs):
@@ -127,7 +122,8 @@ def decision_boundary(
         resolution: grid points per axis.
         margin: how far, in data units, the grid extends beyond the points.
     """
-    labels = np.argmax(y, axis=1) if np.ndim(y) == 2 else np.asarray(y).astype(int)
+    y = np.asarray(y)
+    labels = losses.predicted_classes(y) if y.ndim == 2 else y.astype(int)
     lo, hi = x.min(axis=0) - margin, x.max(axis=0) + margin
     axis0, axis1 = (np.linspace(lo[i], hi[i], resolution) for i in (0, 1))
     g0, g1 = np.meshgrid(axis0, axis1)

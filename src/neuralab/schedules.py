@@ -17,37 +17,12 @@ state. See docs/optimizers.md for pictures and advice.
 from __future__ import annotations
 
 import math
-import operator
-from numbers import Real
+
+from neuralab import checks
+from neuralab.registry import Registry
 
 __all__ = ["Constant", "Cosine", "Exponential", "InverseScaling", "ReduceOnPlateau", "Schedule",
-           "StepDecay", "get", "names"]
-
-
-def _real(name: str, value, low: float = 0.0, high: float = math.inf, *, open_low=False,
-          open_high=False) -> float:
-    """Return ``value`` as a Python float after checking it lies between ``low`` and ``high``."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    too_low = value <= low if open_low else value < low
-    too_high = value >= high if open_high else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        interval = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-        raise ValueError(f"{name} must be a finite number in {interval}, got {value!r}")
-    return value
-
-
-def _integer(name: str, value, low: int) -> int:
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name} must be an integer, got {value!r}") from None
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value}")
-    return value
+           "StepDecay", "REGISTRY", "get", "names"]
 
 
 class Schedule:
@@ -67,7 +42,8 @@ class Schedule:
         self.interval = interval
 
     def __call__(self, t: int, base_lr: float) -> float:
-        return float(self._rate(_integer("t", t, 0), _real("base_lr", base_lr)))
+        return float(self._rate(checks.integer(t, "t", minimum=0),
+                                checks.real(base_lr, "base_lr", minimum=0)))
 
     def _rate(self, t: int, base_lr: float) -> float:
         raise NotImplementedError
@@ -106,8 +82,8 @@ class StepDecay(Schedule):
 
     def __init__(self, step_size: int, gamma: float = 0.1, *, interval: str = "epoch"):
         super().__init__(interval=interval)
-        self.step_size = _integer("step_size", step_size, 1)
-        self.gamma = _real("gamma", gamma, 0.0, 1.0, open_low=True)
+        self.step_size = checks.integer(step_size, "step_size", minimum=1)
+        self.gamma = checks.real(gamma, "gamma", minimum=0, maximum=1, include_minimum=False)
 
     def _rate(self, t: int, base_lr: float) -> float:
         return base_lr * self.gamma ** (t // self.step_size)
@@ -120,7 +96,7 @@ class Exponential(Schedule):
 
     def __init__(self, gamma: float, *, interval: str = "epoch"):
         super().__init__(interval=interval)
-        self.gamma = _real("gamma", gamma, 0.0, 1.0, open_low=True)
+        self.gamma = checks.real(gamma, "gamma", minimum=0, maximum=1, include_minimum=False)
 
     def _rate(self, t: int, base_lr: float) -> float:
         return base_lr * self.gamma**t
@@ -146,9 +122,9 @@ class Cosine(Schedule):
     def __init__(self, total: int, min_lr: float = 0.0, warmup: int = 0, *,
                  interval: str = "epoch"):
         super().__init__(interval=interval)
-        self.total = _integer("total", total, 1)
-        self.min_lr = _real("min_lr", min_lr)
-        self.warmup = _integer("warmup", warmup, 0)
+        self.total = checks.integer(total, "total", minimum=1)
+        self.min_lr = checks.real(min_lr, "min_lr", minimum=0)
+        self.warmup = checks.integer(warmup, "warmup", minimum=0)
         if self.warmup >= self.total:
             raise ValueError(f"warmup must be smaller than total, got warmup={self.warmup}, "
                              f"total={self.total}")
@@ -174,7 +150,7 @@ class InverseScaling(Schedule):
 
     def __init__(self, power_t: float = 0.5, *, interval: str = "epoch"):
         super().__init__(interval=interval)
-        self.power_t = _real("power_t", power_t)
+        self.power_t = checks.real(power_t, "power_t", minimum=0)
 
     def _rate(self, t: int, base_lr: float) -> float:
         return base_lr / (t + 1) ** self.power_t
@@ -197,10 +173,10 @@ class ReduceOnPlateau(Schedule):
     def __init__(self, factor: float = 0.1, patience: int = 10, threshold: float = 1e-4,
                  min_lr: float = 0.0, mode: str = "min", *, interval: str = "epoch"):
         super().__init__(interval=interval)
-        self.factor = _real("factor", factor, 0.0, 1.0, open_high=True)
-        self.patience = _integer("patience", patience, 0)
-        self.threshold = _real("threshold", threshold)
-        self.min_lr = _real("min_lr", min_lr)
+        self.factor = checks.real(factor, "factor", minimum=0, maximum=1, include_maximum=False)
+        self.patience = checks.integer(patience, "patience", minimum=0)
+        self.threshold = checks.real(threshold, "threshold", minimum=0)
+        self.min_lr = checks.real(min_lr, "min_lr", minimum=0)
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' (for a loss) or 'max' (for an accuracy), "
                              f"got {mode!r}")
@@ -241,42 +217,32 @@ class ReduceOnPlateau(Schedule):
         best = float(state_dict["best"])
         if math.isnan(best):
             raise ValueError("state_dict 'best' must be a number or ±inf, got nan")
-        bad = _integer("num_bad_epochs", state_dict["num_bad_epochs"], 0)
-        multiplier = _real("multiplier", state_dict["multiplier"], 0.0, 1.0)
+        bad = checks.integer(state_dict["num_bad_epochs"], "num_bad_epochs", minimum=0)
+        multiplier = checks.real(state_dict["multiplier"], "multiplier", minimum=0, maximum=1)
         self.best, self.num_bad_epochs, self.multiplier = best, bad, multiplier
 
 
-_CLASSES = {cls.name: cls for cls in (Constant, StepDecay, Exponential, Cosine, InverseScaling,
-                                      ReduceOnPlateau)}
-_ALIASES = {"step_decay": "step", "invscaling": "inverse_scaling", "plateau": "reduce_on_plateau"}
+#: Every schedule by name (see :mod:`neuralab.registry`); ``get`` and ``names`` read it.
+REGISTRY = Registry("schedule", base=Schedule, default="constant")
+REGISTRY.register("constant", Constant)
+REGISTRY.register("step", StepDecay, aliases=("step_decay",))
+REGISTRY.register("exponential", Exponential)
+REGISTRY.register("cosine", Cosine)
+REGISTRY.register("inverse_scaling", InverseScaling, aliases=("invscaling",))
+REGISTRY.register("reduce_on_plateau", ReduceOnPlateau, aliases=("plateau",))
 
 
 def names() -> list[str]:
-    """Every name :func:`get` accepts, aliases included, sorted."""
-    return sorted([*_CLASSES, *_ALIASES])
+    """The canonical schedule names, sorted (aliases not included: see ``REGISTRY.aliases()``)."""
+    return REGISTRY.names()
 
 
 def get(identifier, **kwargs) -> Schedule:
     """A schedule from None (constant rate), a name, a class or an instance.
 
-    Names are case-insensitive with ``-`` and ``_`` equivalent (``"step"``, ``"cosine"``,
-    ``"invscaling"``, ``"plateau"``, ...); ``kwargs`` go to the constructor, e.g.
-    ``get("cosine", total=50, warmup=5)``. An instance is returned as it is, without kwargs.
+    The rules of :mod:`neuralab.registry`: names are case-insensitive with ``-`` and ``_``
+    equivalent (``"step"``, ``"cosine"``, ``"invscaling"``, ``"plateau"``, ...); ``kwargs`` go
+    to the constructor, e.g. ``get("cosine", total=50, warmup=5)``. An instance is returned as
+    it is, without kwargs.
     """
-    if identifier is None:
-        return Constant(**kwargs)
-    if isinstance(identifier, Schedule):
-        if kwargs:
-            raise ValueError(f"cannot apply {sorted(kwargs)} to a schedule instance; pass a "
-                             "name or class instead, e.g. get('cosine', total=50)")
-        return identifier
-    if isinstance(identifier, type) and issubclass(identifier, Schedule) and (
-            identifier is not Schedule):
-        return identifier(**kwargs)
-    if isinstance(identifier, str):
-        key = identifier.strip().lower().replace("-", "_")
-        key = _ALIASES.get(key, key)
-        if key in _CLASSES:
-            return _CLASSES[key](**kwargs)
-    raise ValueError(f"unknown schedule {identifier!r}; use None or one of "
-                     f"{', '.join(names())}, or pass a Schedule class or instance")
+    return REGISTRY.get(identifier, **kwargs)

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -49,10 +49,10 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 from tqdm.auto import tqdm
 
-from neuralab import optimizers
+from neuralab import checks, losses, optimizers
 from neuralab.network import mlp
 
 __all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
@@ -109,10 +109,10 @@ class _NeuralNetBase(BaseEstimator):
     def _fit(self, X, y, sample_weight, incremental, classes=None):
         self._check_params(incremental)
         first = not hasattr(self, "network_") or not (self.warm_start or incremental)
-        X, y = validate_data(self, X, y, reset=first, dtype=_dtype(self.dtype),
+        X, y = validate_data(self, X, y, reset=first, dtype=checks.float_dtype(self.dtype),
                              **self._y_checks)
         targets = self._targets(y, first, classes)
-        weights = _check_weights(sample_weight, len(X))
+        weights = checks.sample_weight(sample_weight, len(X))
         if weights is not None:  # weight 0 = not there: the batches then match removal exactly
             keep = weights > 0
             X, targets, weights = X[keep], targets[keep], weights[keep]
@@ -131,13 +131,13 @@ class _NeuralNetBase(BaseEstimator):
         self.network_ = mlp(sizes, activation=self.activation, loss=self._loss_name(),
                             seed=self._rng, dtype=self.dtype)
         self.n_iter_, self.t_ = 0, 0
-        self.loss_curve_ = []
+        self.loss_curve_: list[float] = []
         self._reset_stopping()
 
     def _reset_stopping(self) -> None:
         self._no_improvement_count = 0
-        self.best_loss_ = None if self.early_stopping else math.inf
-        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_loss_: float | None = None if self.early_stopping else math.inf
+        self.validation_scores_: list[float] | None = [] if self.early_stopping else None
         self.best_validation_score_ = -math.inf if self.early_stopping else None
 
     def _train(self, X, targets, weights, incremental: bool) -> None:
@@ -183,12 +183,15 @@ class _NeuralNetBase(BaseEstimator):
     def _update_no_improvement(self, val) -> None:
         """scikit-learn's rule: count epochs that miss the best loss or score by tol."""
         if val is None:
-            loss = self.loss_curve_[-1]
-            worse = loss > self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, loss)
+            loss, best = self.loss_curve_[-1], self.best_loss_
+            assert best is not None  # a number whenever early_stopping is off
+            worse = loss > best - self.tol
+            self.best_loss_ = min(best, loss)
         else:
             score = self._score_outputs(self.network_.predict(val[0]), val[1], val[2])
-            self.validation_scores_.append(score)
+            scores = self.validation_scores_
+            assert scores is not None  # a list whenever early_stopping is on
+            scores.append(score)
             worse = score < self.best_validation_score_ + self.tol
             if score > self.best_validation_score_:
                 self.best_validation_score_ = score
@@ -223,21 +226,21 @@ class _NeuralNetBase(BaseEstimator):
 
     def _check_params(self, incremental: bool) -> None:
         _hidden_sizes(self.hidden_layer_sizes)
-        _dtype(self.dtype)
+        checks.float_dtype(self.dtype)
         for name in ("alpha", "tol"):
-            _number(name, getattr(self, name))
-        _number("learning_rate_init", self.learning_rate_init, positive=True)
+            checks.real(getattr(self, name), name, minimum=0)
+        checks.real(self.learning_rate_init, "learning_rate_init", minimum=0,
+                    include_minimum=False)
         for name in ("max_iter", "n_iter_no_change"):
-            _integer(name, getattr(self, name))
+            checks.integer(getattr(self, name), name, minimum=1)
         if self.batch_size != "auto":
-            _integer("batch_size", self.batch_size)
+            checks.integer(self.batch_size, "batch_size", minimum=1)
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True; set "
                              "early_stopping=False or call fit")
-        if self.early_stopping and not 0 < _number("validation_fraction",
-                                                   self.validation_fraction) < 1:
-            raise ValueError("validation_fraction must be in (0, 1) when early_stopping=True, "
-                             f"got {self.validation_fraction!r}")
+        if self.early_stopping:
+            checks.real(self.validation_fraction, "validation_fraction", minimum=0, maximum=1,
+                        include_minimum=False, include_maximum=False)
 
 
 class NeuralNetClassifier(ClassifierMixin, _NeuralNetBase):
@@ -287,8 +290,8 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetBase):
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each sample, shape (n_samples,)."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        labels = losses.predicted_classes(self._outputs(X))  # checks that self is fitted
+        return self.classes_[labels]
 
     def _loss_name(self) -> str:
         return "binary_cross_entropy" if self.n_outputs_ == 1 else "cross_entropy"
@@ -326,8 +329,7 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNetBase):
 
     def _score_outputs(self, out, targets, weights) -> float:
         true = targets if targets.ndim == 1 else targets[:, 0]
-        pred = np.argmax(out, axis=1) if out.shape[1] > 1 else out[:, 0] > 0.5
-        return float(accuracy_score(true.astype(np.intp), pred.astype(np.intp),
+        return float(accuracy_score(true.astype(np.intp), losses.predicted_classes(out),
                                     sample_weight=weights))
 
 
@@ -408,29 +410,7 @@ def _hidden_sizes(sizes) -> list[int]:
     except TypeError:
         raise ValueError(f"hidden_layer_sizes must be an int or a sequence of ints, got "
                          f"{sizes!r}") from None
-    if not all(isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
-        raise ValueError(f"hidden_layer_sizes must hold positive ints, got {sizes!r}")
-    return [int(s) for s in sizes]
-
-
-def _dtype(dtype) -> np.dtype:
-    if str(dtype) not in ("float32", "float64") and dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    return np.dtype(dtype)
-
-
-def _number(name: str, value, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or (
-            value <= 0 if positive else value < 0):
-        raise ValueError(f"{name} must be a finite number {'> 0' if positive else '>= 0'}, "
-                         f"got {value!r}")
-    return float(value)
-
-
-def _integer(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
+    return [checks.integer(s, f"hidden_layer_sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
 
 
 def _generator(random_state) -> np.random.Generator:
@@ -438,17 +418,3 @@ def _generator(random_state) -> np.random.Generator:
     if isinstance(random_state, np.random.RandomState):
         random_state = random_state.randint(2**31 - 1)
     return np.random.default_rng(random_state)
-
-
-def _check_weights(sample_weight, n: int):
-    """None, or sample_weight as a float64 array of shape (n,): finite, ≥ 0, not all zero."""
-    if sample_weight is None:
-        return None
-    w = check_array(sample_weight, ensure_2d=False, dtype=np.float64,
-                    input_name="sample_weight")
-    if w.shape != (n,):
-        raise ValueError(f"sample_weight must have shape ({n},), one weight per sample; got "
-                         f"shape {w.shape}")
-    if (w < 0).any() or not w.sum() > 0:
-        raise ValueError("sample_weight must be non-negative and not all zero")
-    return w

@@ -1,8 +1,9 @@
 """The lab: every claim of the seed (``docs/seed/CLAIMS.md``) as an experiment that measures it.
 
-Each experiment is a module with ``ID``, ``CLAIMS``, ``TITLE`` and ``run(ctx)``
-(see :mod:`neuralab.lab.base`). :data:`EXPERIMENTS` maps each id to its module, in the order the
-report shows them; :func:`run` runs a selection and writes ``report.html`` and ``results.json``::
+Each experiment is a subclass of :class:`~neuralab.lab.experiment.Experiment` in a file of its
+own, listed once in :data:`MODULES`; importing the file registers the experiment in
+:data:`EXPERIMENTS`. :func:`run` runs a selection and writes ``report.html`` and
+``results.json``::
 
     from neuralab import lab
     results = lab.run(["loss_slowdown"], quick=True, out="lab-report")
@@ -11,29 +12,25 @@ report shows them; :func:`run` runs a selection and writes ``report.html`` and `
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 
-from . import (
-    activations,
-    dead_relu,
-    loss_slowdown,
-    nonlinearity,
-    optimizers,
-    vanishing_gradient,
-    zero_mean,
-)
-from .base import Context, ExperimentResult, Figure, Stopwatch, Table, Text, Verdict
+from .base import Context, ExperimentResult, Figure, Stopwatch, Table, Verdict
+from .experiment import REGISTRY, Experiment, PerMode, selected
 from .report import write_report
 from .runner import run_experiments
+from .text import LANGUAGES, Text
 
 __all__ = [
     "EXPERIMENTS",
+    "MODULES",
     "Context",
+    "Experiment",
     "ExperimentResult",
     "Figure",
+    "PerMode",
     "Stopwatch",
     "Table",
     "Text",
@@ -41,12 +38,15 @@ __all__ = [
     "run",
 ]
 
-EXPERIMENTS: dict[str, ModuleType] = {
-    module.ID: module
-    for module in (nonlinearity, activations, vanishing_gradient, zero_mean, dead_relu,
-                   loss_slowdown, optimizers)
-}
-"""Experiment id → module, in report order."""
+MODULES = ("nonlinearity", "activations", "vanishing_gradient", "zero_mean", "dead_relu",
+           "loss_slowdown", "optimizers")
+"""The experiment files of the lab; importing one registers its experiment."""
+
+for _module in MODULES:
+    import_module(f"{__name__}.{_module}")
+
+EXPERIMENTS = REGISTRY
+"""Experiment id → class (a :class:`~neuralab.registry.Registry`: ``names()``, ``entry(id)``)."""
 
 
 def run(
@@ -60,8 +60,8 @@ def run(
     """Run the experiments ``ids`` (all by default), write the report, return the results.
 
     Args:
-        ids: experiment ids from :data:`EXPERIMENTS`, run in report order whatever the order
-            given; ``None`` runs all.
+        ids: experiment ids from :data:`EXPERIMENTS`, run in report order (the order of the
+            first claim each tests) whatever the order given; ``None`` runs all.
         quick: small data and budgets (the whole lab in about a minute).
         seed: the seed every experiment derives its random generators from.
         out: the folder for ``report.html``, ``results.json`` and the figures (PNG).
@@ -71,16 +71,12 @@ def run(
     Raises:
         ValueError: an unknown id or language.
     """
-    selected = list(EXPERIMENTS) if ids is None else list(ids)
-    unknown = [i for i in selected if i not in EXPERIMENTS]
-    if unknown:
-        raise ValueError(f"unknown experiment {', '.join(map(repr, unknown))}; "
-                         f"choose from {', '.join(EXPERIMENTS)}")
-    if lang not in ("en", "zh"):
+    experiments = selected(ids)
+    if lang not in LANGUAGES:
         raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
-    modules = [module for key, module in EXPERIMENTS.items() if key in selected]
     with Stopwatch() as watch:
-        results = run_experiments(modules, quick=quick, seed=seed, out_dir=out, progress=progress)
+        results = run_experiments(experiments, quick=quick, seed=seed, out_dir=out,
+                                  progress=progress)
     write_report(results, out, lang=lang, meta=_meta(quick, seed, watch.seconds))
     return results
 

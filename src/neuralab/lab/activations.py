@@ -12,78 +12,87 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuralab import activations, datasets, diagnostics, plots
+from neuralab import activations, diagnostics, plots
 from neuralab.network import mlp
 
-from .base import Context, ExperimentResult, Figure, Table, Text, Verdict
-
-ID = "activations"
-CLAIMS = ["C3", "C5", "C7", "C8"]
-TITLE = Text("Activation functions: range, slope, offset and saturation",
-             "激活函数:值域、导数、偏移与饱和")
+from .base import Context, Figure, Table, Verdict
+from .experiment import Experiment, PerMode
+from .measures import hidden_layers
+from .text import labels, say
 
 TRAINED = ("sigmoid", "tanh", "relu")
+GRID = (-30.0, 30.0, 60001)
+"""The grid of z the functions are measured on: from, to, points (a step of 0.001)."""
 TAILS = (5.0, 20.0, 100.0)
 """|z| at which f′ is read to classify saturation."""
 SOFT_RATIO = 1e-3
 """Soft saturation: |f′(±100)| at most this fraction of max |f′|."""
+ZERO_MEAN_TOL = 0.01
+"""f is zero-centred when |E f(z)| < 0.01 for z ~ N(0, 1)."""
 OFFSET_MIN = 0.2
 RELU_OFFSET_MIN = 0.05
 DECAY_MIN = 0.1
 
 
-def steps(quick: bool) -> int:
-    """One step for the function measurements, one per trained network, one for the figures."""
-    return 2 + len(TRAINED)
+class Activations(Experiment):
+    """Every elementwise activation measured on a grid; three of them trained on the digits."""
 
-
-def parameters(quick: bool) -> dict:
-    """The grids and the trained networks' set-up."""
-    return {
-        "grid": "z in [-30, 30], step 0.001 (float64)", "tails": list(TAILS),
-        "sizes": [64, 32, 32, 32, 10], "data": "digits", "optimizer": "adam", "lr": 0.01,
-        "batch_size": 32, "epochs": 15 if quick else 60, "init": "library default",
+    id = "activations"
+    claims = ("C3", "C5", "C7", "C8")
+    params = {
+        "grid": f"z in [{GRID[0]:g}, {GRID[1]:g}], step {(GRID[1] - GRID[0]) / (GRID[2] - 1):g} "
+                "(float64)",
+        "tails": list(TAILS), "sizes": [64, 32, 32, 32, 10], "data": "digits",
+        "optimizer": "adam", "lr": 0.01, "batch_size": 32, "epochs": PerMode(quick=15, full=60),
+        "init": "library default",
     }
+    constants = {"low": GRID[0], "high": GRID[1]}
+
+    def units(self, p):
+        return [("functions",), *(("train", name) for name in TRAINED)]
+
+    def measure(self, unit, ctx):
+        if unit == ("functions",):
+            return {name: measure(name) for name in elementwise()}
+        return train_and_measure(unit[1], ctx.dataset(ctx.params["data"]), ctx.params, ctx.seed)
+
+    def summarise(self, measured, ctx):
+        layers = {name: measured["train", name] for name in TRAINED}
+        return {"functions": measured[("functions",)], "layers": layers,
+                "gradient_ratio_at_init": {name: gradient_ratio(layers[name]) for name in TRAINED}}
+
+    def judge(self, numbers):
+        props, layers = numbers["functions"], numbers["layers"]
+        decay = numbers["gradient_ratio_at_init"]
+        sigmoid, tanh, relu = (layers[name] for name in ("sigmoid", "tanh", "relu"))
+        return [
+            verdict_c3(props["sigmoid"], column(sigmoid, "saturated_fraction")),
+            verdict_c5(column(sigmoid, "activation_mean"), min(column(sigmoid, "activation_min")),
+                       column(tanh, "activation_mean")),
+            verdict_c7(props["relu"], decay["relu"], decay["sigmoid"]),
+            verdict_c8(column(relu, "activation_mean"), min(column(relu, "activation_min")),
+                       column(relu, "dead_fraction")),
+        ]
+
+    def tables(self, numbers, ctx):
+        return [_function_table(numbers["functions"]), _layer_table(numbers["layers"])]
+
+    def draw(self, numbers, ctx):
+        return [_draw_functions(numbers["functions"], ctx), _draw_layers(numbers["layers"], ctx)]
 
 
-def run(ctx: Context) -> ExperimentResult:
-    """Measure every activation, train three networks, judge C3, C5, C7, C8."""
-    params = parameters(ctx.quick)
-    props = {name: measure(name) for name in _elementwise()}
-    ctx.advance()
-    data = datasets.load("digits", seed=ctx.seed)
-    layers = {}
-    for name in TRAINED:
-        layers[name] = train_and_measure(name, data, params, ctx.seed)
-        ctx.advance()
-    figures = [_draw_functions(props, ctx), _draw_layers(layers, ctx)]
-    ctx.advance()
-    decay = {name: gradient_ratio(layers[name]) for name in TRAINED}
-    verdicts = [
-        verdict_c3(props["sigmoid"], _column(layers["sigmoid"], "saturated_fraction")),
-        verdict_c5(_column(layers["sigmoid"], "activation_mean"),
-                   min(_column(layers["sigmoid"], "activation_min")),
-                   _column(layers["tanh"], "activation_mean")),
-        verdict_c7(props["relu"], decay["relu"], decay["sigmoid"]),
-        verdict_c8(_column(layers["relu"], "activation_mean"),
-                   min(_column(layers["relu"], "activation_min")),
-                   _column(layers["relu"], "dead_fraction")),
-    ]
-    return ExperimentResult(
-        id=ID, claims=CLAIMS, title=TITLE, setup=_SETUP, parameters=params,
-        numbers={"functions": props, "layers": layers, "gradient_ratio_at_init": decay},
-        verdicts=verdicts, tables=[_function_table(props), _layer_table(layers)], figures=figures,
-    )
+# --- measuring -------------------------------------------------------------------------------
 
 
-def _elementwise() -> list[str]:
+def elementwise() -> list[str]:
+    """The library's activations but softmax (which is not elementwise)."""
     return [name for name in activations.names() if name != "softmax"]
 
 
 def measure(name: str) -> dict:
-    """The measured properties of activation ``name`` (float64 grid on [-30, 30])."""
+    """The measured properties of activation ``name`` on the float64 grid ``GRID``."""
     act = activations.get(name)
-    z = np.linspace(-30.0, 30.0, 60001)
+    z = np.linspace(*GRID)
     f = act.forward(z)
     h = 1e-5
     numeric = (act.forward(z + h) - act.forward(z - h)) / (2 * h)
@@ -128,8 +137,7 @@ def train_and_measure(name: str, data, params: dict, seed: int) -> list[dict]:
     net.fit(data.x_train, data.y_train, epochs=params["epochs"], batch_size=params["batch_size"],
             optimizer=params["optimizer"], lr=params["lr"], progress=False, seed=seed)
     trained = diagnostics.layer_stats(net, data.x_train, data.y_train)[:-1]
-    net.forward(data.x_train)
-    minima = [float(layer._a.min()) for layer in net.layers[:-1]]
+    minima = [float(layer.a.min()) for layer in hidden_layers(net, data.x_train)]
     accuracy = float(net.evaluate(data.x_test, data.y_test)["accuracy"])
     return [{**stats, "init_grad_norm_bias": first["grad_norm_bias"], "activation_min": low,
              "test_accuracy": accuracy}
@@ -141,37 +149,31 @@ def gradient_ratio(layers: list[dict]) -> float:
     return layers[0]["init_grad_norm_bias"] / layers[-1]["init_grad_norm_bias"]
 
 
-def _column(layers: list[dict], key: str) -> list:
+def column(layers: list[dict], key: str) -> list:
+    """One statistic of every hidden layer, first to last."""
     return [layer[key] for layer in layers]
+
+
+# --- verdicts (numbers in, Verdict out) ------------------------------------------------------
 
 
 def verdict_c3(sigmoid: dict, saturated: list[float]) -> Verdict:
     """C3: sigmoid's outputs lie strictly in (0, 1), max f′ ≤ 0.25, soft saturation both sides."""
     ok = (sigmoid["min"] > 0 and sigmoid["max"] < 1 and sigmoid["max_derivative"] <= 0.25 + 1e-6
           and sigmoid["left"] == sigmoid["right"] == "soft")
-    return Verdict("C3", bool(ok), Text(
-        "on z ∈ [−30, 30] every sigmoid output is strictly between 0 and 1, the largest slope "
-        "(central differences) is ≤ 0.25, and on both sides f′ is not exactly 0 but falls below "
-        f"{SOFT_RATIO:g} × max f′ by |z| = 100 (soft saturation). The saturated fraction of the "
-        "trained sigmoid layers is shown as evidence.",
-        "在 z ∈ [−30, 30] 上 sigmoid 的每个输出都严格位于 0 与 1 之间,最大斜率(中心差分)≤ 0.25,"
-        f"且两侧 f′ 都不恰好为 0,但在 |z| = 100 时已小于 {SOFT_RATIO:g} × 最大 f′(软饱和)。"
-        "训练后 sigmoid 各层的饱和比例作为证据列出。"),
-        {"min": sigmoid["min"], "max": sigmoid["max"], "max_derivative": sigmoid["max_derivative"],
-         "left": sigmoid["left"], "right": sigmoid["right"], "saturated_fraction": saturated})
+    return Verdict("C3", bool(ok),
+                   say(TEXT, "c3", low=GRID[0], high=GRID[1], ratio=SOFT_RATIO, far=TAILS[-1]),
+                   {"min": sigmoid["min"], "max": sigmoid["max"],
+                    "max_derivative": sigmoid["max_derivative"], "left": sigmoid["left"],
+                    "right": sigmoid["right"], "saturated_fraction": saturated})
 
 
 def verdict_c5(sigmoid_means: list[float], sigmoid_min: float, tanh_means: list[float]) -> Verdict:
     """C5: every sigmoid output is positive and every hidden layer's mean is ≥ OFFSET_MIN."""
     ok = sigmoid_min > 0 and min(sigmoid_means) >= OFFSET_MIN
-    return Verdict("C5", bool(ok), Text(
-        "in the trained sigmoid network every hidden output on the training set is > 0 and every "
-        f"hidden layer's mean output is ≥ {OFFSET_MIN} (not zero-mean: the next layer's input is "
-        "offset). The tanh network's means are shown for contrast.",
-        "在训练后的 sigmoid 网络中,训练集上每个隐层输出都 > 0,且每个隐层的平均输出 ≥ "
-        f"{OFFSET_MIN}(不是 0 均值:下一层的输入存在偏移)。tanh 网络的均值作为对照列出。"),
-        {"sigmoid_layer_means": sigmoid_means, "sigmoid_min_output": sigmoid_min,
-         "tanh_layer_means": tanh_means})
+    return Verdict("C5", bool(ok), say(TEXT, "c5", offset=OFFSET_MIN),
+                   {"sigmoid_layer_means": sigmoid_means, "sigmoid_min_output": sigmoid_min,
+                    "tanh_layer_means": tanh_means})
 
 
 def verdict_c7(relu: dict, relu_ratio: float, sigmoid_ratio: float) -> Verdict:
@@ -180,32 +182,22 @@ def verdict_c7(relu: dict, relu_ratio: float, sigmoid_ratio: float) -> Verdict:
     slope_lo, slope_hi = relu["slope_on_positive_side"]
     ok = (relu["left"] == "hard" and relu["right"] == "none" and abs(slope_lo - 1) < 1e-6
           and abs(slope_hi - 1) < 1e-6 and relu_ratio >= DECAY_MIN and relu_ratio > sigmoid_ratio)
-    return Verdict("C7", bool(ok), Text(
-        "ReLU's f′ is exactly 0 at z = −5, −20, −100 (hard saturation), its measured slope is 1 "
-        "(±1e-6) for every z > 0 (no saturation), and at initialisation ‖∂C/∂b‖ of the first "
-        f"hidden layer is ≥ {DECAY_MIN} × that of the last hidden layer and a larger share than "
-        "in the sigmoid network (the gradient does not decay on its way down).",
-        "ReLU 的 f′ 在 z = −5、−20、−100 处恰好为 0(硬饱和),在所有 z > 0 处测得的斜率为 1"
-        "(±1e-6,不饱和);初始化时第一隐层的 ‖∂C/∂b‖ ≥ 最后一个隐层的 "
-        f"{DECAY_MIN} 倍,且该比值大于 sigmoid 网络(梯度向下传递时不衰减)。"),
-        {"left": relu["left"], "right": relu["right"],
-         "slope_on_positive_side": [slope_lo, slope_hi],
-         "relu_first_over_last": relu_ratio, "sigmoid_first_over_last": sigmoid_ratio})
+    return Verdict("C7", bool(ok), say(TEXT, "c7", tails=TAILS, decay=DECAY_MIN),
+                   {"left": relu["left"], "right": relu["right"],
+                    "slope_on_positive_side": [slope_lo, slope_hi],
+                    "relu_first_over_last": relu_ratio, "sigmoid_first_over_last": sigmoid_ratio})
 
 
 def verdict_c8(relu_means: list[float], relu_min: float, dead: list[float]) -> Verdict:
     """C8 (the offset half): ReLU outputs are never negative and every layer's mean ≥
     RELU_OFFSET_MIN. Dead units are shown here; ``dead_relu`` measures how they grow."""
     ok = relu_min >= 0 and min(relu_means) >= RELU_OFFSET_MIN
-    return Verdict("C8", bool(ok), Text(
-        "in the trained ReLU network no hidden output on the training set is negative and every "
-        f"hidden layer's mean output is ≥ {RELU_OFFSET_MIN} (a positive offset, as with sigmoid). "
-        "The fraction of dead units is shown as evidence; the experiment dead_relu measures how "
-        "it grows with the learning rate.",
-        "在训练后的 ReLU 网络中,训练集上没有任何隐层输出为负,且每个隐层的平均输出 ≥ "
-        f"{RELU_OFFSET_MIN}(与 sigmoid 一样存在正的偏移)。死亡神经元的比例作为证据列出;"
-        "实验 dead_relu 测量它随学习率的增长。"),
-        {"relu_layer_means": relu_means, "relu_min_output": relu_min, "dead_fraction": dead})
+    return Verdict("C8", bool(ok), say(TEXT, "c8", offset=RELU_OFFSET_MIN),
+                   {"relu_layer_means": relu_means, "relu_min_output": relu_min,
+                    "dead_fraction": dead})
+
+
+# --- figures and tables ----------------------------------------------------------------------
 
 
 def _draw_functions(props: dict, ctx: Context) -> Figure:
@@ -224,11 +216,7 @@ def _draw_functions(props: dict, ctx: Context) -> Figure:
         ax.legend(fontsize=7, loc="upper left")
     fig.suptitle("Activation functions (solid) and their derivatives (dashed)")
     path = plots.save(fig, ctx.figure_path("activations-functions"))
-    return Figure(path, Text(
-        "Each activation f and its derivative f′. Where the dashed curve runs into 0 the unit "
-        "saturates: softly for sigmoid and tanh on both sides, hard for ReLU on the left.",
-        "每个激活函数 f 及其导数 f′。虚线趋于 0 的地方神经元饱和:sigmoid 与 tanh 两侧软饱和,"
-        "ReLU 左侧硬饱和。"))
+    return Figure(path, say(TEXT, "functions_caption"))
 
 
 def _draw_layers(layers: dict, ctx: Context) -> Figure:
@@ -236,10 +224,10 @@ def _draw_layers(layers: dict, ctx: Context) -> Figure:
     for shift, (name, stats) in zip((-0.1, 0.0, 0.1), layers.items(), strict=True):
         depth = np.arange(1, len(stats) + 1)
         style = {"color": plots.activation_color(name), "marker": "o", "label": name}
-        mean_ax.errorbar(depth + shift, _column(stats, "activation_mean"),
-                         yerr=_column(stats, "activation_std"), capsize=3, **style)
-        sat_ax.plot(depth, _column(stats, "saturated_fraction"), **style)
-        grad_ax.semilogy(depth, _column(stats, "init_grad_norm_bias"), **style)
+        mean_ax.errorbar(depth + shift, column(stats, "activation_mean"),
+                         yerr=column(stats, "activation_std"), capsize=3, **style)
+        sat_ax.plot(depth, column(stats, "saturated_fraction"), **style)
+        grad_ax.semilogy(depth, column(stats, "init_grad_norm_bias"), **style)
     mean_ax.axhline(0, color="0.6", linewidth=0.8)
     mean_ax.set(title="Mean output (± std), trained", ylabel="mean activation (unitless)")
     sat_ax.set(title="Saturated units, trained", ylabel="fraction with |f′| < 1% of max f′",
@@ -249,25 +237,16 @@ def _draw_layers(layers: dict, ctx: Context) -> Figure:
         ax.set(xlabel="hidden layer (1 = nearest the input)", xticks=depth)
         ax.legend(fontsize=8)
     path = plots.save(fig, ctx.figure_path("activations-layers"))
-    return Figure(path, Text(
-        "Hidden layers of the networks trained on digits: mean output, saturated fraction and the "
-        "gradient norm of the biases at initialisation, per layer.",
-        "在 digits 上训练的网络的各隐层:平均输出、饱和比例,以及初始化时偏置梯度的范数。"))
+    return Figure(path, say(TEXT, "layers_caption"))
 
 
 def _function_table(props: dict) -> Table:
     rows = [[name, p["min"], p["max"], p["declared_range"], p["max_derivative"],
-             p["mean_of_standard_normal"], abs(p["mean_of_standard_normal"]) < 0.01,
+             p["mean_of_standard_normal"], abs(p["mean_of_standard_normal"]) < ZERO_MEAN_TOL,
              describe_saturation(p["left"], p["right"]), p["declared_saturation"]]
             for name, p in props.items()]
-    return Table(Text("The functions, measured", "激活函数的测量值"), [
-        Text("activation", "激活函数"), Text("min f on the grid", "网格上 f 的最小值"),
-        Text("max f on the grid", "网格上 f 的最大值"), Text("declared range", "声明的值域"),
-        Text("max |f′| (numerical)", "最大 |f′|(数值)"),
-        Text("E f(z), z ~ N(0, 1)", "E f(z),z ~ N(0, 1)"),
-        Text("zero-centred (|E f| < 0.01)", "0 均值(|E f| < 0.01)"),
-        Text("saturation (measured)", "饱和(测量)"), Text("saturation (declared)", "饱和(声明)"),
-    ], rows)
+    return Table(say(TEXT, "function_table"), labels(TEXT, "function_columns", tol=ZERO_MEAN_TOL),
+                 rows)
 
 
 def _layer_table(layers: dict) -> Table:
@@ -275,24 +254,93 @@ def _layer_table(layers: dict) -> Table:
              s["saturated_fraction"], s["dead_fraction"], s["init_grad_norm_bias"],
              s["grad_norm_bias"], s["test_accuracy"]]
             for name, stats in layers.items() for i, s in enumerate(stats)]
-    return Table(Text("Hidden layers of the trained networks (training set)",
-                      "训练后网络的各隐层(训练集)"), [
-        Text("activation", "激活函数"), Text("layer", "层"), Text("mean", "均值"),
-        Text("std", "标准差"), Text("min", "最小值"), Text("saturated", "饱和比例"),
-        Text("dead", "死亡比例"), Text("‖∂C/∂b‖ at init", "初始 ‖∂C/∂b‖"),
-        Text("‖∂C/∂b‖ trained", "训练后 ‖∂C/∂b‖"), Text("test accuracy", "测试准确率"),
-    ], rows)
+    return Table(say(TEXT, "layer_table"), labels(TEXT, "layer_columns"), rows)
 
 
-_SETUP = Text(
-    "Every elementwise activation of the library (softmax is not elementwise and is left out) is "
-    "evaluated in float64 on a grid of z from −30 to 30; f′ is read at |z| = 5, 20 and 100 on "
-    "each side to classify saturation.\n\n"
-    "Three networks 64–32–32–32–10 with sigmoid, tanh and ReLU hidden layers (softmax output, "
-    "cross-entropy, the library's default initialisation) are trained on the 8×8 digits with the "
-    "same Adam optimizer; their hidden layers are measured on the training set.",
-    "库中每个逐元素激活函数(softmax 不是逐元素的,未列入)在 z 从 −30 到 30 的网格上以 float64 "
-    "计算;在两侧 |z| = 5、20、100 处读取 f′ 以判断饱和类型。\n\n"
-    "三个 64–32–32–32–10 网络,隐层分别使用 sigmoid、tanh、ReLU(softmax 输出、交叉熵、库的默认"
-    "初始化),在 8×8 digits 上用相同的 Adam 训练;在训练集上测量各隐层。",
-)
+TEXT = {
+    "en": {
+        "title": "Activation functions: range, slope, offset and saturation",
+        "setup": (
+            "Every elementwise activation of the library (softmax is not elementwise and is left "
+            "out) is evaluated in float64 on a grid of z from {low:g} to {high:g}; f′ is read at "
+            "|z| = {tails[0]:g}, {tails[1]:g} and {tails[2]:g} on each side to classify "
+            "saturation.\n\n"
+            "Three networks {sizes:–} with sigmoid, tanh and ReLU hidden layers (softmax output, "
+            "cross-entropy, the library's default initialisation) are trained on the 8×8 "
+            "{data} with the same {optimizer} optimizer (learning rate {lr:g}, {epochs} epochs, "
+            "batches of {batch_size}); their hidden layers are measured on the training set."),
+        "c3": (
+            "on z ∈ [{low:g}, {high:g}] every sigmoid output is strictly between 0 and 1, the "
+            "largest slope (central differences) is ≤ 0.25, and on both sides f′ is not exactly "
+            "0 but falls below {ratio:g} × max f′ by |z| = {far:g} (soft saturation). The "
+            "saturated fraction of the trained sigmoid layers is shown as evidence."),
+        "c5": (
+            "in the trained sigmoid network every hidden output on the training set is > 0 and "
+            "every hidden layer's mean output is ≥ {offset} (not zero-mean: the next layer's "
+            "input is offset). The tanh network's means are shown for contrast."),
+        "c7": (
+            "ReLU's f′ is exactly 0 at z = −{tails[0]:g}, −{tails[1]:g}, −{tails[2]:g} (hard "
+            "saturation), its measured slope is 1 (±1e-6) for every z > 0 (no saturation), and "
+            "at initialisation ‖∂C/∂b‖ of the first hidden layer is ≥ {decay} × that of the last "
+            "hidden layer and a larger share than in the sigmoid network (the gradient does not "
+            "decay on its way down)."),
+        "c8": (
+            "in the trained ReLU network no hidden output on the training set is negative and "
+            "every hidden layer's mean output is ≥ {offset} (a positive offset, as with sigmoid). "
+            "The fraction of dead units is shown as evidence; the experiment dead_relu measures "
+            "how it grows with the learning rate."),
+        "functions_caption": (
+            "Each activation f and its derivative f′. Where the dashed curve runs into 0 the unit "
+            "saturates: softly for sigmoid and tanh on both sides, hard for ReLU on the left."),
+        "layers_caption": (
+            "Hidden layers of the networks trained on digits: mean output, saturated fraction "
+            "and the gradient norm of the biases at initialisation, per layer."),
+        "function_table": "The functions, measured",
+        "function_columns": [
+            "activation", "min f on the grid", "max f on the grid", "declared range",
+            "max |f′| (numerical)", "E f(z), z ~ N(0, 1)", "zero-centred (|E f| < {tol:g})",
+            "saturation (measured)", "saturation (declared)"],
+        "layer_table": "Hidden layers of the trained networks (training set)",
+        "layer_columns": [
+            "activation", "layer", "mean", "std", "min", "saturated", "dead",
+            "‖∂C/∂b‖ at init", "‖∂C/∂b‖ trained", "test accuracy"],
+    },
+    "zh": {
+        "title": "激活函数:值域、导数、偏移与饱和",
+        "setup": (
+            "库中每个逐元素激活函数(softmax 不是逐元素的,未列入)在 z 从 {low:g} 到 {high:g} 的网格"
+            "上以 float64 计算;在两侧 |z| = {tails[0]:g}、{tails[1]:g}、{tails[2]:g} 处读取 f′ 以"
+            "判断饱和类型。\n\n"
+            "三个 {sizes:–} 网络,隐层分别使用 sigmoid、tanh、ReLU(softmax 输出、交叉熵、库的默认"
+            "初始化),在 8×8 {data} 上用相同的 {optimizer} 优化器(学习率 {lr:g},{epochs} 轮,批大小 "
+            "{batch_size})训练;在训练集上测量各隐层。"),
+        "c3": (
+            "在 z ∈ [{low:g}, {high:g}] 上 sigmoid 的每个输出都严格位于 0 与 1 之间,最大斜率(中心"
+            "差分)≤ 0.25,且两侧 f′ 都不恰好为 0,但在 |z| = {far:g} 时已小于 {ratio:g} × 最大 f′"
+            "(软饱和)。训练后 sigmoid 各层的饱和比例作为证据列出。"),
+        "c5": (
+            "在训练后的 sigmoid 网络中,训练集上每个隐层输出都 > 0,且每个隐层的平均输出 ≥ "
+            "{offset}(不是 0 均值:下一层的输入存在偏移)。tanh 网络的均值作为对照列出。"),
+        "c7": (
+            "ReLU 的 f′ 在 z = −{tails[0]:g}、−{tails[1]:g}、−{tails[2]:g} 处恰好为 0(硬饱和),"
+            "在所有 z > 0 处测得的斜率为 1(±1e-6,不饱和);初始化时第一隐层的 ‖∂C/∂b‖ ≥ 最后一个"
+            "隐层的 {decay} 倍,且该比值大于 sigmoid 网络(梯度向下传递时不衰减)。"),
+        "c8": (
+            "在训练后的 ReLU 网络中,训练集上没有任何隐层输出为负,且每个隐层的平均输出 ≥ "
+            "{offset}(与 sigmoid 一样存在正的偏移)。死亡神经元的比例作为证据列出;实验 dead_relu "
+            "测量它随学习率的增长。"),
+        "functions_caption": (
+            "每个激活函数 f 及其导数 f′。虚线趋于 0 的地方神经元饱和:sigmoid 与 tanh 两侧软饱和,"
+            "ReLU 左侧硬饱和。"),
+        "layers_caption": (
+            "在 digits 上训练的网络的各隐层:平均输出、饱和比例,以及初始化时偏置梯度的范数。"),
+        "function_table": "激活函数的测量值",
+        "function_columns": [
+            "激活函数", "网格上 f 的最小值", "网格上 f 的最大值", "声明的值域", "最大 |f′|(数值)",
+            "E f(z),z ~ N(0, 1)", "0 均值(|E f| < {tol:g})", "饱和(测量)", "饱和(声明)"],
+        "layer_table": "训练后网络的各隐层(训练集)",
+        "layer_columns": [
+            "激活函数", "层", "均值", "标准差", "最小值", "饱和比例", "死亡比例", "初始 ‖∂C/∂b‖",
+            "训练后 ‖∂C/∂b‖", "测试准确率"],
+    },
+}

@@ -1,34 +1,11 @@
-"""The lab's building blocks: what an experiment receives, measures and returns.
+"""The lab's building blocks: what an experiment is run with, and what it gives back.
 
-Every experiment module in :mod:`neuralab.lab` exposes ``ID`` (its id), ``CLAIMS`` (the ids of
-the claims of ``docs/seed/CLAIMS.md`` it tests), ``TITLE`` (a :class:`Text`) and
-``run(ctx) -> ExperimentResult``. An experiment *measures* first and only then *judges*: each
-:class:`Verdict` is computed from the measured numbers by a criterion that the report prints next
-to it.
-
-A module may also define ``steps(quick: bool) -> int``: how many times its ``run`` calls
-``ctx.advance()``, so that the progress bar can show a total. Verdict functions are kept pure
-(numbers in, :class:`Verdict` out) so that tests can feed them crafted numbers.
-
-The runner checks that ``result.id == ID``, ``result.claims == CLAIMS`` and that there is exactly
-one verdict per claim. In outline (see ``loss_slowdown.py`` for a whole one)::
-
-    ID, CLAIMS = "my_experiment", ["C9"]
-    TITLE = Text("What it shows", "它说明什么")
-
-    def verdict_c9(slow: float, fast: float) -> Verdict:
-        return Verdict("C9", slow > fast, Text("slow > fast", "慢 > 快"),
-                       {"slow": slow, "fast": fast})
-
-    def run(ctx: Context) -> ExperimentResult:
-        slow, fast = measure(ctx.seed, quick=ctx.quick)
-        ctx.advance()
-        fig, ax = plots.subplots()
-        ...
-        path = plots.save(fig, ctx.figure_path("my-experiment-curves"))
-        return ExperimentResult(ID, CLAIMS, TITLE, Text("set-up", "实验设置"), {"lr": 0.1},
-                                {"slow": slow, "fast": fast}, [verdict_c9(slow, fast)],
-                                figures=[Figure(path, Text("caption", "图注"))])
+An experiment (a subclass of :class:`neuralab.lab.experiment.Experiment`) receives a
+:class:`Context` and its results are gathered into an :class:`ExperimentResult`: the parameters,
+the measured numbers, one :class:`Verdict` per claim, :class:`Table` s and :class:`Figure` s,
+with every piece of prose a :class:`Text` in English and Chinese. An experiment *measures* first
+and only then *judges*: each verdict is computed from the measured numbers by a criterion that
+the report prints next to it.
 
 Numbers, parameters and evidence go to ``results.json``: use numbers, strings, bools, None,
 lists, dicts, NumPy scalars/arrays and :class:`Text` (NaN and ±inf are written as null). Table
@@ -38,21 +15,14 @@ cells may be numbers, strings, None or :class:`Text`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from neuralab import datasets
 
-@dataclass(frozen=True)
-class Text:
-    """A piece of report text in English and Chinese (``--lang en|zh``)."""
-
-    en: str
-    zh: str
-
-    def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+from .text import Text
 
 
 @dataclass
@@ -77,7 +47,7 @@ class Table:
     """A table of measured numbers: column headers and rows of cells (numbers or strings)."""
 
     title: Text
-    columns: list[str | Text]
+    columns: Sequence[str | Text]
     rows: list[list[Any]]
 
 
@@ -120,13 +90,25 @@ class Context:
         quick: small data and budgets (the whole lab in about a minute, used by the tests).
         seed: the seed every random generator of the run derives from.
         out_dir: where figures are written.
-        advance: call once per unit of work to move the progress bar (no-op by default).
+        params: the experiment's parameters for this mode (see ``Experiment.params``).
     """
 
     quick: bool = True
     seed: int = 0
     out_dir: Path = Path("lab-report")
-    advance: Callable[[], None] = lambda: None
+    params: dict[str, Any] = field(default_factory=dict)
+    _datasets: dict[tuple, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def dataset(self, name: str, **options: Any) -> Any:
+        """``datasets.load(name, seed=self.seed, **options)``, loaded once per experiment."""
+        key = (name, tuple(sorted(options.items())))
+        if key not in self._datasets:
+            self._datasets[key] = datasets.load(name, seed=self.seed, **options)
+        return self._datasets[key]
+
+    def seeds(self, count: int) -> range:
+        """``count`` seeds for repeated runs: seed, seed + 1, …"""
+        return range(self.seed, self.seed + count)
 
     def figure_path(self, name: str) -> Path:
         """The path of a figure called ``name`` (without extension) in ``out_dir``.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .base import Text
+from .text import Text
 
 
 @dataclass(frozen=True)

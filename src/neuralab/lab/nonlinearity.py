@@ -17,73 +17,83 @@ import math
 
 import numpy as np
 
-from neuralab import activations, datasets, plots
+from neuralab import activations, plots
 from neuralab.layers import Dense
 from neuralab.network import Network, mlp
 
-from .base import Context, ExperimentResult, Figure, Table, Text, Verdict
-
-ID = "nonlinearity"
-CLAIMS = ["C1", "C2"]
-TITLE = Text("Neurons in layers, and why a nonlinearity is needed",
-             "神经元与层,以及为什么需要非线性激活函数")
+from .base import Context, Figure, Table, Verdict
+from .experiment import Experiment, PerMode
+from .text import labels, say
 
 DATASETS = ("xor", "circles")
 MODELS = ("linear", "identity", "tanh", "relu")
 """``linear``: one Dense layer (a perceptron); the others: the deep network with that activation."""
+C1_SAMPLES = 6
+"""Samples sent through the C1 network both ways."""
+ANGLES = 720
+"""Directions tried by :func:`best_line_accuracy`."""
 FORWARD_TOL = 1e-10
 COLLAPSE_TOL = 1e-4
 LINE_TOL = 0.01
 NONLINEAR_TARGET = 0.9
 
-_SCALAR = {"tanh": math.tanh, "relu": lambda z: max(0.0, z),
+SCALAR = {"tanh": math.tanh, "relu": lambda z: max(0.0, z),
            "sigmoid": lambda z: 1.0 / (1.0 + math.exp(-z)), "identity": lambda z: z}
 
 
-def steps(quick: bool) -> int:
-    """One step for C1, one per trained model, one for the figure."""
-    return 2 + len(DATASETS) * len(MODELS)
+class Nonlinearity(Experiment):
+    """C1 by hand against the library; C2 by training four models on two data sets."""
 
-
-def parameters(quick: bool) -> dict:
-    """The set-up: data size, network shape and training budget."""
-    return {
-        "datasets": list(DATASETS), "n_samples": 600 if quick else 1000,
-        "hidden": [16, 16, 16], "epochs": 60 if quick else 200, "batch_size": 32,
+    id = "nonlinearity"
+    claims = ("C1", "C2")
+    params = {
+        "datasets": list(DATASETS), "n_samples": PerMode(quick=600, full=1000),
+        "hidden": [16, 16, 16], "epochs": PerMode(quick=60, full=200), "batch_size": 32,
         "optimizer": "adam", "lr": 0.01, "c1_sizes": [3, 5, 4, 2],
         "c1_activations": ["tanh", "relu", "sigmoid"],
     }
+    constants = {"c1_samples": C1_SAMPLES, "angles": ANGLES}
+
+    def units(self, p):
+        return [("c1",), *((name, model) for name in p["datasets"] for model in MODELS)]
+
+    def measure(self, unit, ctx):
+        p = ctx.params
+        if unit == ("c1",):
+            return measure_forward(p["c1_sizes"], p["c1_activations"], ctx.seed)
+        name, model = unit
+        return _train(model, ctx.dataset(name, n_samples=p["n_samples"]), p, ctx.seed)
+
+    def summarise(self, measured, ctx):
+        errors, shapes_ok = measured[("c1",)]
+        numbers = {"c1_layer_errors": errors, "c1_shapes_ok": shapes_ok, "collapse_error": {},
+                   "test_accuracy": {}, "best_line": {}, "nets": {}, "data": {}}
+        for name in ctx.params["datasets"]:
+            data = numbers["data"][name] = ctx.dataset(name, n_samples=ctx.params["n_samples"])
+            nets = numbers["nets"][name] = {m: measured[name, m][0] for m in MODELS}
+            numbers["test_accuracy"][name] = {m: measured[name, m][1] for m in MODELS}
+            numbers["collapse_error"][name] = collapse_error(nets["identity"], data.x_test)
+            numbers["best_line"][name] = best_line_accuracy(data.x_test, data.y_test)
+        return numbers
+
+    def record(self, numbers):
+        return {k: v for k, v in numbers.items() if k not in ("nets", "data")}
+
+    def judge(self, numbers):
+        return [verdict_c1(numbers["c1_layer_errors"], numbers["c1_shapes_ok"]),
+                verdict_c2(max(numbers["collapse_error"].values()), numbers["test_accuracy"],
+                           numbers["best_line"])]
+
+    def tables(self, numbers, ctx):
+        return [_accuracy_table(numbers),
+                Table(say(TEXT, "c1_table"), labels(TEXT, "c1_columns"),
+                      [[i + 1, e] for i, e in enumerate(numbers["c1_layer_errors"])])]
+
+    def draw(self, numbers, ctx):
+        return [_draw(numbers["nets"], numbers["data"], numbers["test_accuracy"], ctx)]
 
 
-def run(ctx: Context) -> ExperimentResult:
-    """Measure C1 and C2, draw the decision boundaries, judge both claims."""
-    params = parameters(ctx.quick)
-    errors, shapes_ok = measure_forward(params["c1_sizes"], params["c1_activations"], ctx.seed)
-    ctx.advance()
-    accuracy, collapse, best_line, nets, data = {}, {}, {}, {}, {}
-    for name in DATASETS:
-        data[name] = datasets.load(name, seed=ctx.seed, n_samples=params["n_samples"])
-        nets[name], accuracy[name] = {}, {}
-        for model in MODELS:
-            nets[name][model], accuracy[name][model] = _train(model, data[name], params, ctx)
-            ctx.advance()
-        collapse[name] = collapse_error(nets[name]["identity"], data[name].x_test)
-        best_line[name] = best_line_accuracy(data[name].x_test, data[name].y_test)
-    figure = _draw(nets, data, accuracy, ctx)
-    ctx.advance()
-    numbers = {"c1_layer_errors": errors, "c1_shapes_ok": shapes_ok,
-               "collapse_error": collapse, "test_accuracy": accuracy, "best_line": best_line}
-    return ExperimentResult(
-        id=ID, claims=CLAIMS, title=TITLE, setup=_SETUP, parameters=params, numbers=numbers,
-        verdicts=[verdict_c1(errors, shapes_ok),
-                  verdict_c2(max(collapse.values()), accuracy, best_line)],
-        tables=[_accuracy_table(accuracy, best_line, collapse),
-                Table(Text("C1: layer outputs against the hand computation",
-                           "C1:各层输出与逐个神经元手算的比较"),
-                      [Text("layer", "层"), Text("max |difference|", "最大 |差|")],
-                      [[i + 1, e] for i, e in enumerate(errors)])],
-        figures=[figure],
-    )
+# --- measuring -------------------------------------------------------------------------------
 
 
 def measure_forward(sizes: list[int], names: list[str], seed: int) -> tuple[list[float], bool]:
@@ -96,19 +106,19 @@ def measure_forward(sizes: list[int], names: list[str], seed: int) -> tuple[list
               for n_in, n_out, act in zip(sizes[:-1], sizes[1:], names, strict=True)]
     for layer in layers:
         layer.bias.value = rng.normal(size=layer.out_features)
-    x = rng.normal(size=(6, sizes[0]))
+    x = rng.normal(size=(C1_SAMPLES, sizes[0]))
     errors, shapes_ok = [], True
     library_in, hand_in = x, x.tolist()  # the input layer passes the attributes straight on
     for layer, name in zip(layers, names, strict=True):
         library_in = layer.forward(library_in)
-        hand_in = _neurons(hand_in, layer.weight.value.tolist(), layer.bias.value.tolist(),
-                           _SCALAR[name])
+        hand_in = neurons(hand_in, layer.weight.value.tolist(), layer.bias.value.tolist(),
+                          SCALAR[name])
         errors.append(float(np.max(np.abs(library_in - np.array(hand_in)))))
         shapes_ok &= library_in.shape == (len(x), layer.out_features)
     return errors, bool(shapes_ok)
 
 
-def _neurons(inputs, weight, bias, f):
+def neurons(inputs, weight, bias, f):
     """Each neuron j of a layer: a_j = f(Σ_i inputs_i · w_ij + b_j), one sample at a time."""
     return [[f(sum(row[i] * weight[i][j] for i in range(len(row))) + bias[j])
              for j in range(len(bias))] for row in inputs]
@@ -128,20 +138,7 @@ def collapse_error(net: Network, x: np.ndarray) -> float:
     return float(np.max(np.abs(net.predict(x) - single)))
 
 
-def verdict_c1(layer_errors: list[float], shapes_ok: bool, tol: float = FORWARD_TOL) -> Verdict:
-    """C1 holds if every layer's output equals the neuron-by-neuron computation."""
-    return Verdict(
-        "C1", bool(shapes_ok and max(layer_errors) <= tol),
-        Text(f"every layer's output has shape (samples, width) and differs from the "
-             f"neuron-by-neuron hand computation (each neuron fed the previous layer's "
-             f"outputs) by at most {tol:g}",
-             f"每一层输出的形状为 (样本数, 宽度),且与逐个神经元的手算结果(每个神经元以上一层的"
-             f"输出为输入)相差不超过 {tol:g}"),
-        {"max_layer_error": max(layer_errors), "shapes_ok": shapes_ok},
-    )
-
-
-def best_line_accuracy(x: np.ndarray, y: np.ndarray, n_angles: int = 720) -> float:
+def best_line_accuracy(x: np.ndarray, y: np.ndarray, n_angles: int = ANGLES) -> float:
     """The best accuracy any straight line reaches on 2-D points ``x`` with 0/1 labels ``y``.
 
     For each of ``n_angles`` directions the points are sorted along it and every cut between
@@ -157,6 +154,23 @@ def best_line_accuracy(x: np.ndarray, y: np.ndarray, n_angles: int = 720) -> flo
     return float(max(correct.max(), len(y) - correct.min()) / len(y))
 
 
+def _train(model: str, data, p: dict, seed: int):
+    hidden = [] if model == "linear" else p["hidden"]
+    net = mlp([2, *hidden, 2], activation="identity" if model == "linear" else model, seed=seed)
+    net.fit(data.x_train, data.y_train, epochs=p["epochs"], batch_size=p["batch_size"],
+            optimizer=p["optimizer"], lr=p["lr"], progress=False, seed=seed)
+    return net, float(net.evaluate(data.x_test, data.y_test)["accuracy"])
+
+
+# --- verdicts (numbers in, Verdict out) ------------------------------------------------------
+
+
+def verdict_c1(layer_errors: list[float], shapes_ok: bool, tol: float = FORWARD_TOL) -> Verdict:
+    """C1 holds if every layer's output equals the neuron-by-neuron computation."""
+    return Verdict("C1", bool(shapes_ok and max(layer_errors) <= tol), say(TEXT, "c1", tol=tol),
+                   {"max_layer_error": max(layer_errors), "shapes_ok": shapes_ok})
+
+
 def verdict_c2(collapse: float, accuracy: dict[str, dict[str, float]],
                best_line: dict[str, float]) -> Verdict:
     """C2 holds if the identity network is one linear map, does no better than the best
@@ -167,29 +181,13 @@ def verdict_c2(collapse: float, accuracy: dict[str, dict[str, float]],
           and nonlinear >= NONLINEAR_TARGET > max(best_line.values()))
     return Verdict(
         "C2", bool(ok),
-        Text(f"the deep identity network's outputs equal those of its single collapsed linear "
-             f"map (max difference ≤ {COLLAPSE_TOL:g}); on every data set its test accuracy is at "
-             f"most {LINE_TOL:.0%} above the best any straight line reaches on the same points; "
-             f"and the tanh and ReLU networks of the same shape reach ≥ {NONLINEAR_TARGET:.0%}, "
-             f"which no straight line reaches",
-             f"深层恒等网络的输出与其合并后的单个线性映射相同(最大差 ≤ {COLLAPSE_TOL:g});"
-             f"在每个数据集上它的测试准确率最多比任何一条直线在同样的点上所能达到的最好结果高 "
-             f"{LINE_TOL:.0%};同样结构的 tanh 与 ReLU 网络达到 ≥ {NONLINEAR_TARGET:.0%},"
-             f"而没有任何直线能达到"),
+        say(TEXT, "c2", collapse=COLLAPSE_TOL, line=LINE_TOL, target=NONLINEAR_TARGET),
         {"collapse_error": collapse, "identity_minus_best_line": above_line,
          "best_line": best_line, "worst_nonlinear_accuracy": nonlinear},
     )
 
 
-def _train(model: str, data, params: dict, ctx: Context):
-    hidden = [] if model == "linear" else params["hidden"]
-    net = mlp([2, *hidden, 2], activation="identity" if model == "linear" else model,
-              seed=ctx.seed)
-    net.fit(data.x_train, data.y_train, epochs=params["epochs"],
-            batch_size=params["batch_size"], optimizer=params["optimizer"], lr=params["lr"],
-            progress=False, seed=ctx.seed)
-    return net, float(net.evaluate(data.x_test, data.y_test)["accuracy"])
-
+# --- figure and table ------------------------------------------------------------------------
 
 _LABELS = {"linear": "one linear layer", "identity": "deep, f(x) = x", "tanh": "deep, tanh",
            "relu": "deep, ReLU"}
@@ -205,43 +203,81 @@ def _draw(nets, data, accuracy, ctx: Context) -> Figure:
             ax.title.set_color(plots.activation_color("identity" if model == "linear" else model))
     fig.suptitle("Decision regions after training (points: test set)")
     path = plots.save(fig, ctx.figure_path("nonlinearity-boundaries"))
-    return Figure(path, Text(
-        "Decision regions on XOR and circles. Without a nonlinearity, one layer or many, the "
-        "boundary is a straight line; with tanh or ReLU it bends around the classes.",
-        "XOR 与同心圆上的决策区域。没有非线性激活函数时,无论一层还是多层,边界都是一条直线;"
-        "使用 tanh 或 ReLU 时,边界能弯曲以分开两类。"))
+    return Figure(path, say(TEXT, "caption"))
 
 
-_DATA_NAMES = {"xor": Text("XOR", "XOR"), "circles": Text("circles", "同心圆")}
+def _accuracy_table(numbers: dict) -> Table:
+    accuracy = numbers["test_accuracy"]
+    return Table(say(TEXT, "accuracy_table"), labels(TEXT, "accuracy_columns"), [
+        [say(TEXT, "data_names", name), *(accuracy[name][m] for m in MODELS),
+         numbers["best_line"][name], numbers["collapse_error"][name]] for name in accuracy])
 
 
-def _accuracy_table(accuracy, best_line, collapse) -> Table:
-    return Table(
-        Text("Test accuracy, and the collapse check", "测试准确率与线性合并检验"),
-        [Text("data set", "数据集"), Text("one linear layer", "单层线性"),
-         Text("deep, f(x)=x", "深层 f(x)=x"), Text("deep, tanh", "深层 tanh"),
-         Text("deep, ReLU", "深层 ReLU"), Text("best straight line", "最好的直线"),
-         Text("|deep identity − collapsed map|", "|深层恒等网络 − 合并线性映射|")],
-        [[_DATA_NAMES[name], *(accuracy[name][m] for m in MODELS), best_line[name], collapse[name]]
-         for name in DATASETS],
-    )
-
-
-_SETUP = Text(
-    "C1: a network of 3 inputs and layers of 5 (tanh), 4 (ReLU) and 2 (sigmoid) neurons, random "
-    "weights and biases, float64; six samples go through the library's forward pass and "
-    "through a neuron-by-neuron computation in plain Python.\n\n"
-    "C2: 2-D XOR (four Gaussian clusters) and two concentric circles, split into train and test. "
-    "Four models are trained with the same optimizer and budget: one linear layer with softmax "
-    "(a perceptron), and a network with three hidden layers of 16 using f(x) = x, tanh or ReLU. "
-    "The identity network is then collapsed into one matrix and one bias and its outputs are "
-    "compared with the collapsed map's; its accuracy is compared with the best accuracy any "
-    "straight line reaches on the same test points (found by trying 720 directions and every "
-    "cut along each).",
-    "C1:3 个输入,依次为 5 个(tanh)、4 个(ReLU)、2 个(sigmoid)神经元的网络,权重与偏置随机,"
-    "float64;六个样本分别经过库的前向传播和纯 Python 的逐个神经元计算。\n\n"
-    "C2:二维 XOR(四个高斯簇)与两个同心圆,分为训练集与测试集。用同样的优化器与预算训练四个模型:"
-    "带 softmax 的单层线性模型(感知机),以及三个 16 单元隐层的网络,激活函数分别为 f(x) = x、"
-    "tanh、ReLU。随后把恒等网络合并为一个矩阵和一个偏置,并比较两者的输出;再把它的准确率与任何一条"
-    "直线在同样的测试点上所能达到的最好准确率(尝试 720 个方向及每个方向上的所有切分)进行比较。",
-)
+TEXT = {
+    "en": {
+        "title": "Neurons in layers, and why a nonlinearity is needed",
+        "setup": (
+            "C1: a network of layer sizes {c1_sizes:–} (the first is the input), activations "
+            "{c1_activations:, } layer by layer, random weights and biases, float64; {c1_samples} "
+            "samples go through the library's forward pass and through a neuron-by-neuron "
+            "computation in plain Python.\n\n"
+            "C2: 2-D XOR (four Gaussian clusters) and two concentric circles, {n_samples} points "
+            "each, split into train and test. Four models are trained with the same optimizer "
+            "({optimizer}, learning rate {lr:g}, {epochs} epochs, batches of {batch_size}): one "
+            "linear layer with softmax (a perceptron), and a network with hidden layers of "
+            "{hidden:–} units using f(x) = x, tanh or ReLU. The identity network is then "
+            "collapsed into one matrix and one bias and its outputs are compared with the "
+            "collapsed map's; its accuracy is compared with the best accuracy any straight line "
+            "reaches on the same test points (found by trying {angles} directions and every cut "
+            "along each)."),
+        "c1": (
+            "every layer's output has shape (samples, width) and differs from the "
+            "neuron-by-neuron hand computation (each neuron fed the previous layer's outputs) "
+            "by at most {tol:g}"),
+        "c2": (
+            "the deep identity network's outputs equal those of its single collapsed linear map "
+            "(max difference ≤ {collapse:g}); on every data set its test accuracy is at most "
+            "{line:.0%} above the best any straight line reaches on the same points; and the "
+            "tanh and ReLU networks of the same shape reach ≥ {target:.0%}, which no straight "
+            "line reaches"),
+        "caption": (
+            "Decision regions on XOR and circles. Without a nonlinearity, one layer or many, the "
+            "boundary is a straight line; with tanh or ReLU it bends around the classes."),
+        "data_names": {"xor": "XOR", "circles": "circles"},
+        "accuracy_table": "Test accuracy, and the collapse check",
+        "accuracy_columns": ["data set", "one linear layer", "deep, f(x)=x", "deep, tanh",
+                             "deep, ReLU", "best straight line",
+                             "|deep identity − collapsed map|"],
+        "c1_table": "C1: layer outputs against the hand computation",
+        "c1_columns": ["layer", "max |difference|"],
+    },
+    "zh": {
+        "title": "神经元与层,以及为什么需要非线性激活函数",
+        "setup": (
+            "C1:各层大小依次为 {c1_sizes:–}(第一个是输入)的网络,各层激活函数依次为 "
+            "{c1_activations:、},权重与偏置随机,float64;{c1_samples} 个样本分别经过库的前向传播"
+            "和纯 Python 的逐个神经元计算。\n\n"
+            "C2:二维 XOR(四个高斯簇)与两个同心圆,各 {n_samples} 个点,分为训练集与测试集。"
+            "用同样的优化器与预算({optimizer},学习率 {lr:g},{epochs} 轮,批大小 {batch_size})"
+            "训练四个模型:带 softmax 的单层线性模型(感知机),以及隐层为 {hidden:–} 个单元的网络,"
+            "激活函数分别为 f(x) = x、tanh、ReLU。随后把恒等网络合并为一个矩阵和一个偏置,并比较"
+            "两者的输出;再把它的准确率与任何一条直线在同样的测试点上所能达到的最好准确率(尝试 "
+            "{angles} 个方向及每个方向上的所有切分)进行比较。"),
+        "c1": (
+            "每一层输出的形状为 (样本数, 宽度),且与逐个神经元的手算结果(每个神经元以上一层的"
+            "输出为输入)相差不超过 {tol:g}"),
+        "c2": (
+            "深层恒等网络的输出与其合并后的单个线性映射相同(最大差 ≤ {collapse:g});在每个数据集"
+            "上它的测试准确率最多比任何一条直线在同样的点上所能达到的最好结果高 {line:.0%};同样"
+            "结构的 tanh 与 ReLU 网络达到 ≥ {target:.0%},而没有任何直线能达到"),
+        "caption": (
+            "XOR 与同心圆上的决策区域。没有非线性激活函数时,无论一层还是多层,边界都是一条直线;"
+            "使用 tanh 或 ReLU 时,边界能弯曲以分开两类。"),
+        "data_names": {"xor": "XOR", "circles": "同心圆"},
+        "accuracy_table": "测试准确率与线性合并检验",
+        "accuracy_columns": ["数据集", "单层线性", "深层 f(x)=x", "深层 tanh", "深层 ReLU",
+                             "最好的直线", "|深层恒等网络 − 合并线性映射|"],
+        "c1_table": "C1:各层输出与逐个神经元手算的比较",
+        "c1_columns": ["层", "最大 |差|"],
+    },
+}

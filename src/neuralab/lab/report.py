@@ -3,8 +3,9 @@
 The HTML has a summary table (claim → verdict → experiment) and one section per experiment: the
 seed's words with their translation, the set-up, the parameters, the figures (PNG embedded as
 base64 data URIs, so the file opens from disk with no network), the tables of measured numbers
-and each verdict with its criterion and evidence. All fixed text is a :class:`Text`, so
-``lang="zh"`` gives the whole report in Chinese. ``results.json`` holds the same content as data.
+and each verdict with its criterion and evidence. All fixed text is in :data:`TEXT`, per
+language, so ``lang="zh"`` gives the whole report in Chinese. ``results.json`` holds the same
+content as data.
 """
 
 from __future__ import annotations
@@ -18,52 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from .base import ExperimentResult, Table, Text, Verdict
+from .base import ExperimentResult, Table, Verdict
 from .claims import CLAIMS
-
-T = {
-    "title": Text(
-        "neuralab lab: the seed's claims, measured", "neuralab 实验报告:逐条检验种子文档的论断"
-    ),
-    "intro": Text(
-        "Each claim of the seed, a learner's notes in Chinese (“浅学神经网络”, a first look at "
-        "neural networks), is turned into an experiment run with neuralab. Every verdict is "
-        "computed from the measured numbers by the criterion printed beside it. A claim that is "
-        "not reproduced is reported with its numbers: that is a finding, not a failure.",
-        "种子文档《浅学神经网络》中的每一条论断都被变成一个用 neuralab 运行的实验。每个结论都由"
-        "实测数据按旁边写出的判据计算得出。未能复现的论断同样连同数据一起报告:这是发现,不是失败。",
-    ),
-    "meta": Text(
-        "seed {seed} · {mode} · neuralab {version} · total time {duration:.1f} s",
-        "随机种子 {seed} · {mode} · neuralab {version} · 总用时 {duration:.1f} 秒",
-    ),
-    "quick": Text("quick mode (small data and budgets)", "快速模式(小数据、小预算)"),
-    "full": Text("full run", "完整运行"),
-    "summary": Text("Summary", "总结"),
-    "tally": Text("{n} of {m} verdicts: reproduced.", "{m} 个结论中 {n} 个已复现。"),
-    "id": Text("Id", "编号"),
-    "claim": Text("Claim", "论断"),
-    "verdict": Text("Verdict", "结论"),
-    "experiment": Text("Experiment", "实验"),
-    "seed_words": Text("The seed's words: ", "原文:"),
-    "translation": Text("Translation (docs/seed/CLAIMS.md): ", "英文译文(docs/seed/CLAIMS.md):"),
-    "setup": Text("Set-up", "实验设置"),
-    "parameters": Text("Parameters", "参数"),
-    "figures": Text("Figures", "图表"),
-    "numbers": Text("Measured numbers", "测量数据"),
-    "verdicts": Text("Verdicts", "结论与判据"),
-    "criterion": Text("Criterion", "判据"),
-    "evidence": Text("Evidence", "证据"),
-    "name": Text("Name", "名称"),
-    "value": Text("Value", "数值"),
-    "yes": Text("yes", "是"),
-    "no": Text("no", "否"),
-    "reproduced": Text("reproduced", "已复现"),
-    "not_reproduced": Text("not reproduced", "未复现"),
-    "duration": Text("Duration: {:.1f} s", "用时:{:.1f} 秒"),
-    "values": Text("{} values", "共 {} 个值"),
-}
-"""The report's fixed text, in both languages."""
+from .text import Text
 
 CSS = """
 body { font: 15px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 0 auto;
@@ -148,8 +106,8 @@ def plain(value: Any) -> Any:
 
 def render_html(results: list[ExperimentResult], *, lang: str = "en", meta: dict) -> str:
     """The whole report as one HTML document in ``lang`` ("en" or "zh")."""
-    mode = T["quick" if meta.get("quick") else "full"](lang)
-    line = T["meta"](lang).format(
+    mode = _t("quick" if meta.get("quick") else "full")(lang)
+    line = _t("meta")(lang).format(
         mode=mode,
         seed=meta.get("seed", 0),
         version=meta.get("version", "?"),
@@ -157,9 +115,9 @@ def render_html(results: list[ExperimentResult], *, lang: str = "en", meta: dict
     )
     parts = [
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">',
-        f"<title>{_e(T['title'](lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>",
-        f"<header><h1>{_e(T['title'](lang))}</h1>\n<p class=\"meta\">{_e(line)}</p>",
-        f"<p>{_e(T['intro'](lang))}</p></header>",
+        f"<title>{_e(_t('title')(lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+        f"<header><h1>{_e(_t('title')(lang))}</h1>\n<p class=\"meta\">{_e(line)}</p>",
+        f"<p>{_e(_t('intro')(lang))}</p></header>",
         _summary(results, lang),
         *(_section(result, lang) for result in results),
         "</body>\n</html>\n",
@@ -179,10 +137,10 @@ def _summary(results: list[ExperimentResult], lang: str) -> str:
         for v, r in rows
     )
     n = sum(v.reproduced for v, _ in rows)
-    head = "".join(f"<th>{_e(T[k](lang))}</th>" for k in ("id", "claim", "verdict", "experiment"))
+    head = "".join(f"<th>{_e(_t(k)(lang))}</th>" for k in ("id", "claim", "verdict", "experiment"))
     return (
-        f'<section id="summary"><h2>{_e(T["summary"](lang))}</h2>\n'
-        f"<p>{_e(T['tally'](lang).format(n=n, m=len(rows)))}</p>\n"
+        f'<section id="summary"><h2>{_e(_t("summary")(lang))}</h2>\n'
+        f"<p>{_e(_t('tally')(lang).format(n=n, m=len(rows)))}</p>\n"
         f"<table><tr>{head}</tr>{body}</table></section>"
     )
 
@@ -190,23 +148,23 @@ def _summary(results: list[ExperimentResult], lang: str) -> str:
 def _section(result: ExperimentResult, lang: str) -> str:
     """One experiment: claims quoted, set-up, parameters, figures, numbers, verdicts."""
     setup = "".join(f"<p>{_e(p.strip())}</p>" for p in result.setup(lang).split("\n\n"))
-    params = _key_values(T["parameters"], result.parameters)
+    params = _key_values(_t("parameters"), result.parameters)
     parts = [
         f'<section id="{_e(result.id)}" class="experiment">',
         f"<h2>{_e(result.title(lang))} <code>{_e(result.id)}</code></h2>",
         *(_quote(claim, lang) for claim in result.claims),
-        f"<h3>{_e(T['setup'](lang))}</h3>{setup}",
+        f"<h3>{_e(_t('setup')(lang))}</h3>{setup}",
         _table(params, lang),
     ]
     if result.figures:
-        parts.append(f"<h3>{_e(T['figures'](lang))}</h3>")
+        parts.append(f"<h3>{_e(_t('figures')(lang))}</h3>")
         parts += [_figure(f.path, f.caption(lang)) for f in result.figures]
     if result.tables:
-        parts.append(f"<h3>{_e(T['numbers'](lang))}</h3>")
+        parts.append(f"<h3>{_e(_t('numbers')(lang))}</h3>")
         parts += [_table(table, lang) for table in result.tables]
-    parts.append(f"<h3>{_e(T['verdicts'](lang))}</h3>")
+    parts.append(f"<h3>{_e(_t('verdicts')(lang))}</h3>")
     parts += [_verdict(v, lang) for v in result.verdicts]
-    parts.append(f'<p class="duration">{_e(T["duration"](lang).format(result.duration))}</p>')
+    parts.append(f'<p class="duration">{_e(_t("duration")(lang).format(result.duration))}</p>')
     return "\n".join(parts) + "\n</section>"
 
 
@@ -214,29 +172,29 @@ def _quote(claim_id: str, lang: str) -> str:
     claim = CLAIMS[claim_id]
     return (
         f"<blockquote><p><strong>{_e(claim.id)}</strong> — {_e(claim.short(lang))}</p>"
-        f'<p class="seed"><strong>{_e(T["seed_words"](lang))}</strong>'
+        f'<p class="seed"><strong>{_e(_t("seed_words")(lang))}</strong>'
         f'<span lang="zh">{_e(claim.quote)}</span></p>'
-        f'<p class="translation">{_e(T["translation"](lang))}'
+        f'<p class="translation">{_e(_t("translation")(lang))}'
         f'<span lang="en">{_e(claim.translation)}</span></p></blockquote>'
     )
 
 
 def _verdict(v: Verdict, lang: str) -> str:
-    evidence = _key_values(T["evidence"], v.evidence)
+    evidence = _key_values(_t("evidence"), v.evidence)
     return (
         f'<div class="verdict"><p><strong>{_e(v.claim)}</strong> '
         f"{_e(_claim_name(v.claim, lang))}: "
-        f"{_badge(v, lang)}</p><p><strong>{_e(T['criterion'](lang))}:</strong> "
+        f"{_badge(v, lang)}</p><p><strong>{_e(_t('criterion')(lang))}:</strong> "
         f"{_e(v.criterion(lang))}</p>{_table(evidence, lang)}</div>"
     )
 
 
 def _key_values(title: Text, values: dict[str, Any]) -> Table:
-    return Table(title, [T["name"], T["value"]], [[key, value] for key, value in values.items()])
+    return Table(title, [_t("name"), _t("value")], [[key, value] for key, value in values.items()])
 
 
 def _table(table: Table, lang: str) -> str:
-    head = "".join(f"<th>{_e(_fmt(c, lang))}</th>" for c in table.columns)
+    head = "".join(f"<th>{_e(format_value(c, lang))}</th>" for c in table.columns)
     body = "".join(
         "<tr>" + "".join(_cell(cell, lang) for cell in row) + "</tr>" for row in table.rows
     )
@@ -246,7 +204,7 @@ def _table(table: Table, lang: str) -> str:
 def _cell(value: Any, lang: str) -> str:
     numeric = isinstance(value, int | float | np.number) and not isinstance(value, bool)
     css = ' class="num"' if numeric else ""
-    return f"<td{css}>{_e(_fmt(value, lang))}</td>"
+    return f"<td{css}>{_e(format_value(value, lang))}</td>"
 
 
 def _figure(path: Path, caption: str) -> str:
@@ -257,28 +215,28 @@ def _figure(path: Path, caption: str) -> str:
     )
 
 
-def _fmt(value: Any, lang: str) -> str:
+def format_value(value: Any, lang: str) -> str:
     """A value as report text: 4 significant digits, Text in ``lang``, yes/no, short lists."""
     if isinstance(value, Text):
         return value(lang)
     if isinstance(value, bool | np.bool_):
-        return T["yes" if value else "no"](lang)
+        return _t("yes" if value else "no")(lang)
     if value is None:
         return "—"
     if isinstance(value, float | np.floating):
         return f"{float(value):.4g}"
     if isinstance(value, list | tuple | np.ndarray):
-        items = [_fmt(item, lang) for item in list(value)[:10]]
-        more = f" … ({T['values'](lang).format(len(value))})" if len(value) > 10 else ""
+        items = [format_value(item, lang) for item in list(value)[:10]]
+        more = f" … ({_t('values')(lang).format(len(value))})" if len(value) > 10 else ""
         return "[" + ", ".join(items) + more + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_fmt(v, lang)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {format_value(v, lang)}" for k, v in value.items()) + "}"
     return str(value)
 
 
 def _badge(v: Verdict, lang: str) -> str:
     key, css = ("reproduced", "yes") if v.reproduced else ("not_reproduced", "no")
-    return f'<span class="badge {css}">{_e(T[key](lang))}</span>'
+    return f'<span class="badge {css}">{_e(_t(key)(lang))}</span>'
 
 
 def _claim_name(claim_id: str, lang: str) -> str:
@@ -292,3 +250,81 @@ def _relative(path: Path, out_dir: Path) -> str:
 
 def _e(text: str) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _t(key: str) -> Text:
+    """The report's fixed text ``key`` in both languages."""
+    return Text(TEXT["en"][key], TEXT["zh"][key])
+
+
+TEXT = {
+    "en": {
+        "title": "neuralab lab: the seed's claims, measured",
+        "intro": (
+            "Each claim of the seed, a learner's notes in Chinese (“浅学神经网络”, a first look at "
+            "neural networks), is turned into an experiment run with neuralab. Every verdict "
+            "is computed from the measured numbers by the criterion printed beside it. A "
+            "claim that is not reproduced is reported with its numbers: that is a finding, "
+            "not a failure."),
+        "meta": "seed {seed} · {mode} · neuralab {version} · total time {duration:.1f} s",
+        "quick": "quick mode (small data and budgets)",
+        "full": "full run",
+        "summary": "Summary",
+        "tally": "{n} of {m} verdicts: reproduced.",
+        "id": "Id",
+        "claim": "Claim",
+        "verdict": "Verdict",
+        "experiment": "Experiment",
+        "seed_words": "The seed's words: ",
+        "translation": "Translation (docs/seed/CLAIMS.md): ",
+        "setup": "Set-up",
+        "parameters": "Parameters",
+        "figures": "Figures",
+        "numbers": "Measured numbers",
+        "verdicts": "Verdicts",
+        "criterion": "Criterion",
+        "evidence": "Evidence",
+        "name": "Name",
+        "value": "Value",
+        "yes": "yes",
+        "no": "no",
+        "reproduced": "reproduced",
+        "not_reproduced": "not reproduced",
+        "duration": "Duration: {:.1f} s",
+        "values": "{} values",
+    },
+    "zh": {
+        "title": "neuralab 实验报告:逐条检验种子文档的论断",
+        "intro": (
+            "种子文档《浅学神经网络》中的每一条论断都被变成一个用 neuralab 运行的实验。"
+            "每个结论都由实测数据按旁边写出的判据计算得出。未能复现的论断同样连同数据一起报告:"
+            "这是发现,不是失败。"),
+        "meta": "随机种子 {seed} · {mode} · neuralab {version} · 总用时 {duration:.1f} 秒",
+        "quick": "快速模式(小数据、小预算)",
+        "full": "完整运行",
+        "summary": "总结",
+        "tally": "{m} 个结论中 {n} 个已复现。",
+        "id": "编号",
+        "claim": "论断",
+        "verdict": "结论",
+        "experiment": "实验",
+        "seed_words": "原文:",
+        "translation": "英文译文(docs/seed/CLAIMS.md):",
+        "setup": "实验设置",
+        "parameters": "参数",
+        "figures": "图表",
+        "numbers": "测量数据",
+        "verdicts": "结论与判据",
+        "criterion": "判据",
+        "evidence": "证据",
+        "name": "名称",
+        "value": "数值",
+        "yes": "是",
+        "no": "否",
+        "reproduced": "已复现",
+        "not_reproduced": "未复现",
+        "duration": "用时:{:.1f} 秒",
+        "values": "共 {} 个值",
+    },
+}
+"""The report's fixed text, per language."""

@@ -4,10 +4,10 @@ Nielsen's chapter-5 set-up ("Why are deep neural networks hard to train?"): sigm
 [784, 30, 30, 10], [784, 30, 30, 30, 10] and [784, 30, 30, 30, 30, 10] with weights
 N(0, 1/fan_in), biases N(0, 1), sigmoid outputs and the cross-entropy cost of his network2,
 C = −1/n Σₓ Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)]. The *speed of learning* of hidden layer l is
-‖∂C/∂bˡ‖, the gradient of the mean cost over 1,000 MNIST training images. Backpropagation gives
-δˡ = (Wˡ⁺¹ δˡ⁺¹) ⊙ f′(zˡ): one factor f′ ≤ 1/4 per sigmoid layer, so layers near the input learn
-slower and slower as the net gets deeper. The same is measured with tanh and ReLU, with modern
-initialisation (Xavier, He), during 500 epochs of full-batch gradient descent, and the test
+‖∂C/∂bˡ‖, the gradient of the mean cost over the first MNIST training images. Backpropagation
+gives δˡ = (Wˡ⁺¹ δˡ⁺¹) ⊙ f′(zˡ): one factor f′ ≤ 1/4 per sigmoid layer, so layers near the input
+learn slower and slower as the net gets deeper. The same is measured with tanh and ReLU, with
+modern initialisation (Xavier, He), at every epoch of full-batch gradient descent, and the test
 accuracy each net reaches on that budget.
 """
 
@@ -16,16 +16,13 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 
-from neuralab import datasets, diagnostics, plots
+from neuralab import diagnostics, plots
 from neuralab.network import mlp
 from neuralab.training import Callback
 
-from .base import Context, ExperimentResult, Figure, Table, Text, Verdict
-
-ID = "vanishing_gradient"
-CLAIMS = ["C4", "C6", "C7"]
-TITLE = Text("Vanishing gradients: the speed of learning of each hidden layer",
-             "梯度消失:每个隐藏层的学习速度")
+from .base import Context, Figure, Table, Verdict
+from .experiment import Experiment, PerMode
+from .text import Text, labels, say
 
 DEPTHS = (2, 3, 4)
 """Numbers of hidden layers of 30 units (with input and output: 4, 5 and 6 layers)."""
@@ -49,47 +46,51 @@ HIDDEN = 30
 KEEP_EVERY = 10  # epochs between the speeds kept in results.json (the figures use every epoch)
 
 
-def steps(quick: bool) -> int:
-    """One step per (set-up, depth), one for the figures."""
-    return len(SETUPS) * len(DEPTHS) + 1
+class VanishingGradient(Experiment):
+    """Speeds at initialisation and during training, per (set-up, depth)."""
 
-
-def parameters(quick: bool) -> dict:
-    """Data, networks and training budget; quick mode uses 200 digits images."""
-    return {
-        "data": "digits" if quick else "mnist-5k", "n_train": 200 if quick else 1000,
+    id = "vanishing_gradient"
+    claims = ("C4", "C6", "C7")
+    params = {
+        "data": PerMode(quick="digits", full="mnist-5k"), "n_train": PerMode(quick=200, full=1000),
         "hidden_units": HIDDEN, "hidden_layers": list(DEPTHS), "output": "sigmoid",
         "loss": "binary_cross_entropy", "optimizer": "gd", "lr": 0.1, "batch": "full",
-        "epochs": 100 if quick else 500, "init_seeds": 3 if quick else 10,
+        "epochs": PerMode(quick=100, full=500), "init_seeds": PerMode(quick=3, full=10),
         "setups": {k: {"activation": a, "init": i, "biases": "N(0, 1)" if nb else "0"}
                    for k, (a, i, nb) in SETUPS.items()},
     }
 
+    def units(self, p):
+        return [(key, depth) for key in SETUPS for depth in p["hidden_layers"]]
 
-def run(ctx: Context) -> ExperimentResult:
-    """Measure the speeds at initialisation and during training, draw, judge."""
-    p = parameters(ctx.quick)
-    data = datasets.load(p["data"], seed=ctx.seed)
-    x, y = data.x_train[:p["n_train"]], data.y_train[:p["n_train"]]
-    initial, training = {}, {}
-    for key in SETUPS:
-        initial[key], training[key] = {}, {}
-        for depth in DEPTHS:
-            seeds = range(ctx.seed, ctx.seed + p["init_seeds"])
-            initial[key][depth] = summarise_initial(
-                [initial_speeds(key, depth, x, y, s) for s in seeds])
-            training[key][depth] = train(key, depth, (x, y, data.x_test, data.y_test), p,
-                                         ctx.seed)
-            ctx.advance()
-    figures = [_draw_sigmoid(training, ctx), _draw_deepest(training, ctx),
-               _draw_depth(initial, training, ctx)]
-    ctx.advance()
-    numbers = {"initial": initial, "training": {k: {d: _kept(r) for d, r in v.items()}
-                                                for k, v in training.items()}}
-    return ExperimentResult(
-        id=ID, claims=CLAIMS, title=TITLE, setup=_SETUP, parameters=p, numbers=numbers,
-        verdicts=verdicts(initial, training), tables=_tables(initial, training),
-        figures=figures)
+    def measure(self, unit, ctx):
+        key, depth = unit
+        p, data = ctx.params, ctx.dataset(ctx.params["data"])
+        x, y = data.x_train[:p["n_train"]], data.y_train[:p["n_train"]]
+        initial = summarise_initial([initial_speeds(key, depth, x, y, s)
+                                     for s in ctx.seeds(p["init_seeds"])])
+        return initial, train(key, depth, (x, y, data.x_test, data.y_test), p, ctx.seed)
+
+    def summarise(self, measured, ctx):
+        initial = {key: {d: measured[key, d][0] for d in DEPTHS} for key in SETUPS}
+        training = {key: {d: measured[key, d][1] for d in DEPTHS} for key in SETUPS}
+        return {"initial": initial, "training": training}
+
+    def record(self, numbers):
+        return {"initial": numbers["initial"],
+                "training": {k: {d: kept(r) for d, r in v.items()}
+                             for k, v in numbers["training"].items()}}
+
+    def judge(self, numbers):
+        return verdicts(numbers["initial"], numbers["training"])
+
+    def tables(self, numbers, ctx):
+        return _tables(numbers["initial"], numbers["training"])
+
+    def draw(self, numbers, ctx):
+        initial, training = numbers["initial"], numbers["training"]
+        return [_draw_sigmoid(training, ctx), _draw_deepest(training, ctx),
+                _draw_depth(initial, training, ctx)]
 
 
 def verdicts(initial: dict, training: dict) -> list[Verdict]:
@@ -170,10 +171,10 @@ def train(key: str, depth: int, data, p: dict, seed: int) -> dict:
             "test_accuracy": float(net.evaluate(x_test, y_test)["accuracy"])}
 
 
-def _kept(run: dict) -> dict:
+def kept(run: dict) -> dict:
     """A run for results.json: the speeds of every ``KEEP_EVERY``-th epoch and the summaries."""
-    kept = np.arange(0, len(run["speeds"]), KEEP_EVERY)
-    return {"epochs": kept.tolist(), "speed": run["speeds"][kept].tolist(),
+    epochs = np.arange(0, len(run["speeds"]), KEEP_EVERY)
+    return {"epochs": epochs.tolist(), "speed": run["speeds"][epochs].tolist(),
             **{k: v for k, v in run.items() if k != "speeds"}}
 
 
@@ -187,31 +188,19 @@ def verdict_c4(sigmoid_ratio: dict[int, float], factor: float = FACTOR) -> Verdi
     ratios = [sigmoid_ratio[d] for d in depths]
     grows = all(b > a for a, b in zip(ratios, ratios[1:], strict=False))
     ok = ratios[-1] >= factor and grows
-    return Verdict("C4", bool(ok), Text(
-        f"in Nielsen's sigmoid nets at initialisation, the last hidden layer learns ≥ {factor:g}× "
-        f"faster than the first (speed ‖∂C/∂b‖, geometric mean over random initialisations) in "
-        f"the net with {depths[-1]} hidden layers ({depths[-1] + 2} layers in all, i.e. within "
-        "5 layers of weights), and this ratio grows with every added hidden layer",
-        f"在 Nielsen 的 sigmoid 网络中,初始化时具有 {depths[-1]} 个隐藏层(共 {depths[-1] + 2} 层,"
-        f"即 5 层权重之内)的网络,最后一个隐藏层的学习速度 ‖∂C/∂b‖(对多次随机初始化取几何平均)"
-        f"至少是第一个隐藏层的 {factor:g} 倍,并且这一比值随每增加一个隐藏层而增大"),
-        {"ratio_last_to_first": {str(d): r for d, r in zip(depths, ratios, strict=True)},
-         "factor": factor, "grows_with_depth": grows})
+    criterion = say(TEXT, "c4", factor=factor, depth=depths[-1], layers=depths[-1] + 2,
+                    weights=depths[-1] + 1)
+    return Verdict("C4", bool(ok), criterion,
+                   {"ratio_last_to_first": {str(d): r for d, r in zip(depths, ratios, strict=True)},
+                    "factor": factor, "grows_with_depth": grows})
 
 
 def verdict_c6(tanh_ratio: float, sigmoid_ratio: float, factor: float = TANH_FACTOR) -> Verdict:
     """C6 (the gradient part): tanh also loses gradient towards the input, but less than sigmoid."""
     ok = factor <= tanh_ratio < sigmoid_ratio
-    return Verdict("C6", bool(ok), Text(
-        "tanh also loses gradient (the part of C6 this experiment tests; the convergence part is "
-        "judged in zero_mean): in the deepest net with Nielsen's initialisation, tanh's last "
-        f"hidden layer learns ≥ {factor:g}× faster than its first at initialisation, and this "
-        "ratio is smaller than sigmoid's in the same net",
-        "tanh 同样会梯度消失(这里检验 C6 的这一部分;收敛速度部分由 zero_mean 实验判断):"
-        "在使用 Nielsen 初始化的最深网络中,初始化时 tanh 最后一个隐藏层的学习速度至少是第一个"
-        f"隐藏层的 {factor:g} 倍,且该比值小于同一网络中 sigmoid 的比值"),
-        {"tanh_ratio_last_to_first": tanh_ratio, "sigmoid_ratio_last_to_first": sigmoid_ratio,
-         "factor": factor})
+    return Verdict("C6", bool(ok), say(TEXT, "c6", factor=factor),
+                   {"tanh_ratio_last_to_first": tanh_ratio,
+                    "sigmoid_ratio_last_to_first": sigmoid_ratio, "factor": factor})
 
 
 def verdict_c7(init_spread: dict[int, float], train_spread: dict[int, float],
@@ -221,19 +210,12 @@ def verdict_c7(init_spread: dict[int, float], train_spread: dict[int, float],
     deepest net trains (test accuracy ≥ ``trains``) where the deepest sigmoid net does not."""
     spreads = [*init_spread.values(), *train_spread.values()]
     ok = max(spreads) <= factor and relu_accuracy >= trains > sigmoid_accuracy
-    return Verdict("C7", bool(ok), Text(
-        f"with ReLU and He initialisation, the fastest hidden layer learns at most {factor:g}× "
-        "faster than the slowest, at initialisation and at every epoch of training, at every "
-        f"depth; and after the same training budget the deepest ReLU net reaches a test accuracy "
-        f"≥ {trains:g} (it trains) while the deepest sigmoid net with Nielsen's set-up stays "
-        "below it",
-        f"使用 ReLU 与 He 初始化时,在每个深度上、初始化时以及训练的每一轮,最快的隐藏层的学习速度"
-        f"至多是最慢的 {factor:g} 倍;并且在相同的训练预算下,最深的 ReLU 网络测试准确率 ≥ "
-        f"{trains:g}(能够训练),而采用 Nielsen 设置的最深 sigmoid 网络低于该值"),
-        {"relu_spread_at_init": {str(d): s for d, s in init_spread.items()},
-         "relu_max_spread_in_training": {str(d): s for d, s in train_spread.items()},
-         "deepest_relu_test_accuracy": relu_accuracy,
-         "deepest_sigmoid_test_accuracy": sigmoid_accuracy, "factor": factor, "trains": trains})
+    return Verdict("C7", bool(ok), say(TEXT, "c7", factor=factor, trains=trains),
+                   {"relu_spread_at_init": {str(d): s for d, s in init_spread.items()},
+                    "relu_max_spread_in_training": {str(d): s for d, s in train_spread.items()},
+                    "deepest_relu_test_accuracy": relu_accuracy,
+                    "deepest_sigmoid_test_accuracy": sigmoid_accuracy, "factor": factor,
+                    "trains": trains})
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -262,12 +244,7 @@ def _draw_sigmoid(training: dict, ctx: Context) -> Figure:
                      f"sigmoid, {depth} hidden layers")
     fig.suptitle("Speed of learning per hidden layer (Nielsen's set-up)")
     path = plots.save(fig, ctx.figure_path("vanishing-gradient-sigmoid"))
-    return Figure(path, Text(
-        "Nielsen's chapter-5 figures, remade: the speed of learning ‖∂C/∂b‖ of each hidden layer "
-        "of the sigmoid nets during full-batch gradient descent (log scale). Layer 1 is nearest "
-        "the input; the gap between layers widens with depth.",
-        "重现 Nielsen 第 5 章的图:全批量梯度下降过程中 sigmoid 网络每个隐藏层的学习速度 ‖∂C/∂b‖"
-        "(对数坐标)。第 1 层最靠近输入;网络越深,各层之间的差距越大。"))
+    return Figure(path, say(TEXT, "sigmoid_caption"))
 
 
 def _draw_deepest(training: dict, ctx: Context) -> Figure:
@@ -282,12 +259,7 @@ def _draw_deepest(training: dict, ctx: Context) -> Figure:
     fig.legend(handles, labels, fontsize=8, ncols=deep, loc="outside lower center")
     fig.suptitle(f"Speed of learning per hidden layer, {deep} hidden layers of {HIDDEN}")
     path = plots.save(fig, ctx.figure_path("vanishing-gradient-deepest"))
-    return Figure(path, Text(
-        f"The net with {deep} hidden layers for every set-up: top row Nielsen's initialisation "
-        "(weights N(0, 1/fan_in), biases N(0, 1)), bottom row modern initialisation (Xavier for "
-        "sigmoid and tanh, He for ReLU, biases 0).",
-        f"各设置下具有 {deep} 个隐藏层的网络:上排为 Nielsen 初始化(权重 N(0, 1/fan_in),偏置 "
-        "N(0, 1)),下排为现代初始化(sigmoid 与 tanh 用 Xavier,ReLU 用 He,偏置为 0)。"))
+    return Figure(path, say(TEXT, "deepest_caption", deep=deep))
 
 
 def _draw_depth(initial: dict, training: dict, ctx: Context) -> Figure:
@@ -306,68 +278,139 @@ def _draw_depth(initial: dict, training: dict, ctx: Context) -> Figure:
     ratio_ax.legend(fontsize=7)
     acc_ax.legend(fontsize=7, loc="center right")
     path = plots.save(fig, ctx.figure_path("vanishing-gradient-depth"))
-    return Figure(path, Text(
-        "Left: how many times faster the last hidden layer learns than the first, at "
-        "initialisation (geometric mean over random initialisations). Right: test accuracy "
-        "after the training budget. Dashed: Nielsen's initialisation; solid: Xavier/He.",
-        "左:初始化时最后一个隐藏层比第一个隐藏层学得快多少倍(对多次随机初始化取几何平均)。"
-        "右:训练预算用完后的测试准确率。虚线:Nielsen 初始化;实线:Xavier/He 初始化。"))
+    return Figure(path, say(TEXT, "depth_caption"))
 
 
 # --- tables and text -------------------------------------------------------------------------
 
 _INIT_EN = {"lecun_normal": "Nielsen init", "xavier_uniform": "Xavier init",
             "he_normal": "He init"}
-_INIT_ZH = {"lecun_normal": "Nielsen 初始化", "xavier_uniform": "Xavier 初始化",
-            "he_normal": "He 初始化"}
+"""Initializer → its name in the figures."""
 
 
 def _label(key: str) -> Text:
     activation, init, _ = SETUPS[key]
-    return Text(f"{activation}, {_INIT_EN[init]}", f"{activation},{_INIT_ZH[init]}")
+    return say(TEXT, "setup_label", init, activation=activation)
 
 
 def _tables(initial: dict, training: dict) -> list[Table]:
-    setup, depth = Text("set-up", "设置"), Text("hidden layers", "隐藏层数")
-    at_init = Table(Text("Speed of learning at initialisation", "初始化时的学习速度"), [
-        setup, depth, Text("‖∂C/∂b‖ per hidden layer (first → last)",
-                           "各隐藏层的 ‖∂C/∂b‖(第一层 → 最后一层)"),
-        Text("last / first", "最后一层 / 第一层"), Text("fastest / slowest", "最快 / 最慢")],
-        [[_label(k), d, initial[k][d]["speed"], initial[k][d]["ratio"], initial[k][d]["spread"]]
-         for k in SETUPS for d in DEPTHS])
-    trained = Table(Text("Training", "训练"), [
-        setup, depth, Text("‖∂C/∂b‖ per hidden layer at the last epoch",
-                           "最后一轮各隐藏层的 ‖∂C/∂b‖"),
-        Text("largest fastest / slowest during training", "训练中最快 / 最慢的最大值"),
-        Text("final training loss", "最终训练损失"), Text("training accuracy", "训练准确率"),
-        Text("test accuracy", "测试准确率")],
-        [[_label(k), d, training[k][d]["speeds"][-1].tolist(), training[k][d]["max_spread"],
-          training[k][d]["final_loss"], training[k][d]["train_accuracy"],
-          training[k][d]["test_accuracy"]] for k in SETUPS for d in DEPTHS])
+    at_init = Table(say(TEXT, "initial_table"), labels(TEXT, "initial_columns"),
+                    [[_label(k), d, initial[k][d]["speed"], initial[k][d]["ratio"],
+                      initial[k][d]["spread"]] for k in SETUPS for d in DEPTHS])
+    trained = Table(say(TEXT, "training_table"), labels(TEXT, "training_columns"),
+                    [[_label(k), d, training[k][d]["speeds"][-1].tolist(),
+                      training[k][d]["max_spread"], training[k][d]["final_loss"],
+                      training[k][d]["train_accuracy"], training[k][d]["test_accuracy"]]
+                     for k in SETUPS for d in DEPTHS])
     return [at_init, trained]
 
 
-_SETUP = Text(
-    "Nielsen's chapter-5 set-up: networks with 2, 3 and 4 hidden layers of 30 units, sigmoid "
-    "outputs and network2's cross-entropy cost −1/n Σₓ Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], "
-    "weights N(0, 1/fan_in), biases N(0, 1). The speed of learning of a hidden layer is the "
-    "norm ‖∂C/∂b‖ of the gradient of the mean cost over the first 1,000 training images of "
-    "mnist-5k (quick mode: 200 images of the 8×8 digits). At initialisation it is the geometric "
-    "mean over several random initialisations; during training it is read, at every epoch, "
-    "from the very gradient that full-batch gradient descent (learning rate 0.1) steps along. "
-    "The full run trains 500 epochs like Nielsen, without his L2 term (λ = 5), which does not "
-    "touch ∂C/∂b.\n\n"
-    "The same networks with tanh and with ReLU hidden units (same initialisation), and with "
-    "modern initialisation: Xavier (Glorot) uniform for sigmoid and tanh, He normal for ReLU, "
-    "biases 0. After training, the test accuracy (1,000 test images; quick: the digits test "
-    "split) compares depths for the same budget.",
-    "Nielsen 第 5 章的设置:具有 2、3、4 个隐藏层(每层 30 个神经元)的网络,sigmoid 输出,"
-    "network2 的交叉熵代价 −1/n Σₓ Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)],权重 N(0, 1/fan_in),"
-    "偏置 N(0, 1)。一个隐藏层的学习速度是平均代价(对 mnist-5k 的前 1,000 张训练图像;快速模式:"
-    "8×8 digits 的 200 张图像)关于该层偏置的梯度范数 ‖∂C/∂b‖。初始化时取多次随机初始化的几何"
-    "平均;训练中每一轮都直接读取全批量梯度下降(学习率 0.1)所沿的那个梯度。完整运行像 Nielsen "
-    "一样训练 500 轮,但去掉了他的 L2 正则项(λ = 5),该项不影响 ∂C/∂b。\n\n"
-    "同样的网络再用 tanh 与 ReLU 隐藏层(相同初始化),以及现代初始化:sigmoid 与 tanh 用 Xavier"
-    "(Glorot)均匀分布,ReLU 用 He 正态分布,偏置为 0。训练后用测试准确率(1,000 张测试图像;"
-    "快速模式:digits 测试集)比较相同预算下不同深度的网络。",
-)
+TEXT = {
+    "en": {
+        "title": "Vanishing gradients: the speed of learning of each hidden layer",
+        "setup": (
+            "Nielsen's chapter-5 set-up: networks with {hidden_layers[0]}, {hidden_layers[1]} and "
+            "{hidden_layers[2]} hidden layers of {hidden_units} units, {output} outputs and "
+            "network2's cross-entropy cost −1/n Σₓ Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)], weights "
+            "N(0, 1/fan_in), biases N(0, 1). The speed of learning of a hidden layer is the norm "
+            "‖∂C/∂b‖ of the gradient of the mean cost over the first {full[n_train]:,} training "
+            "images of {full[data]} (quick mode: {quick[n_train]} images of the 8×8 "
+            "{quick[data]}). At initialisation it is the geometric mean over several random "
+            "initialisations ({full[init_seeds]}; quick: {quick[init_seeds]}); during training "
+            "it is read, at every epoch, from the very gradient that full-batch gradient descent "
+            "(learning rate {lr:g}) steps along. The full run trains {full[epochs]} epochs like "
+            "Nielsen (quick: {quick[epochs]}), without his L2 term (λ = 5), which does not touch "
+            "∂C/∂b.\n\n"
+            "The same networks with tanh and with ReLU hidden units (same initialisation), and "
+            "with modern initialisation: Xavier (Glorot) uniform for sigmoid and tanh, He normal "
+            "for ReLU, biases 0. After training, the test accuracy (1,000 test images; quick: "
+            "the digits test split) compares depths for the same budget."),
+        "c4": (
+            "in Nielsen's sigmoid nets at initialisation, the last hidden layer learns ≥ "
+            "{factor:g}× faster than the first (speed ‖∂C/∂b‖, geometric mean over random "
+            "initialisations) in the net with {depth} hidden layers ({layers} layers in all, i.e. "
+            "within {weights} layers of weights), and this ratio grows with every added hidden "
+            "layer"),
+        "c6": (
+            "tanh also loses gradient (the part of C6 this experiment tests; the convergence part "
+            "is judged in zero_mean): in the deepest net with Nielsen's initialisation, tanh's "
+            "last hidden layer learns ≥ {factor:g}× faster than its first at initialisation, and "
+            "this ratio is smaller than sigmoid's in the same net"),
+        "c7": (
+            "with ReLU and He initialisation, the fastest hidden layer learns at most {factor:g}× "
+            "faster than the slowest, at initialisation and at every epoch of training, at every "
+            "depth; and after the same training budget the deepest ReLU net reaches a test "
+            "accuracy ≥ {trains:g} (it trains) while the deepest sigmoid net with Nielsen's "
+            "set-up stays below it"),
+        "sigmoid_caption": (
+            "Nielsen's chapter-5 figures, remade: the speed of learning ‖∂C/∂b‖ of each hidden "
+            "layer of the sigmoid nets during full-batch gradient descent (log scale). Layer 1 is "
+            "nearest the input; the gap between layers widens with depth."),
+        "deepest_caption": (
+            "The net with {deep} hidden layers for every set-up: top row Nielsen's "
+            "initialisation (weights N(0, 1/fan_in), biases N(0, 1)), bottom row modern "
+            "initialisation (Xavier for sigmoid and tanh, He for ReLU, biases 0)."),
+        "depth_caption": (
+            "Left: how many times faster the last hidden layer learns than the first, at "
+            "initialisation (geometric mean over random initialisations). Right: test accuracy "
+            "after the training budget. Dashed: Nielsen's initialisation; solid: Xavier/He."),
+        "setup_label": {"lecun_normal": "{activation}, Nielsen init",
+                        "xavier_uniform": "{activation}, Xavier init",
+                        "he_normal": "{activation}, He init"},
+        "initial_table": "Speed of learning at initialisation",
+        "initial_columns": ["set-up", "hidden layers", "‖∂C/∂b‖ per hidden layer (first → last)",
+                            "last / first", "fastest / slowest"],
+        "training_table": "Training",
+        "training_columns": ["set-up", "hidden layers",
+                             "‖∂C/∂b‖ per hidden layer at the last epoch",
+                             "largest fastest / slowest during training", "final training loss",
+                             "training accuracy", "test accuracy"],
+    },
+    "zh": {
+        "title": "梯度消失:每个隐藏层的学习速度",
+        "setup": (
+            "Nielsen 第 5 章的设置:具有 {hidden_layers[0]}、{hidden_layers[1]}、{hidden_layers[2]} "
+            "个隐藏层(每层 {hidden_units} 个神经元)的网络,{output} 输出,network2 的交叉熵代价 "
+            "−1/n Σₓ Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)],权重 N(0, 1/fan_in),偏置 N(0, 1)。一个"
+            "隐藏层的学习速度是平均代价(对 {full[data]} 的前 {full[n_train]:,} 张训练图像;快速模式:"
+            "8×8 {quick[data]} 的 {quick[n_train]} 张图像)关于该层偏置的梯度范数 ‖∂C/∂b‖。初始化时"
+            "取多次随机初始化({full[init_seeds]} 次;快速模式:{quick[init_seeds]} 次)的几何平均;"
+            "训练中每一轮都直接读取全批量梯度下降(学习率 {lr:g})所沿的那个梯度。完整运行像 Nielsen "
+            "一样训练 {full[epochs]} 轮(快速模式:{quick[epochs]} 轮),但去掉了他的 L2 正则项"
+            "(λ = 5),该项不影响 ∂C/∂b。\n\n"
+            "同样的网络再用 tanh 与 ReLU 隐藏层(相同初始化),以及现代初始化:sigmoid 与 tanh 用 "
+            "Xavier(Glorot)均匀分布,ReLU 用 He 正态分布,偏置为 0。训练后用测试准确率(1,000 张"
+            "测试图像;快速模式:digits 测试集)比较相同预算下不同深度的网络。"),
+        "c4": (
+            "在 Nielsen 的 sigmoid 网络中,初始化时具有 {depth} 个隐藏层(共 {layers} 层,即 "
+            "{weights} 层权重之内)的网络,最后一个隐藏层的学习速度 ‖∂C/∂b‖(对多次随机初始化取几何"
+            "平均)至少是第一个隐藏层的 {factor:g} 倍,并且这一比值随每增加一个隐藏层而增大"),
+        "c6": (
+            "tanh 同样会梯度消失(这里检验 C6 的这一部分;收敛速度部分由 zero_mean 实验判断):在使用 "
+            "Nielsen 初始化的最深网络中,初始化时 tanh 最后一个隐藏层的学习速度至少是第一个隐藏层的 "
+            "{factor:g} 倍,且该比值小于同一网络中 sigmoid 的比值"),
+        "c7": (
+            "使用 ReLU 与 He 初始化时,在每个深度上、初始化时以及训练的每一轮,最快的隐藏层的学习速度"
+            "至多是最慢的 {factor:g} 倍;并且在相同的训练预算下,最深的 ReLU 网络测试准确率 ≥ "
+            "{trains:g}(能够训练),而采用 Nielsen 设置的最深 sigmoid 网络低于该值"),
+        "sigmoid_caption": (
+            "重现 Nielsen 第 5 章的图:全批量梯度下降过程中 sigmoid 网络每个隐藏层的学习速度 "
+            "‖∂C/∂b‖(对数坐标)。第 1 层最靠近输入;网络越深,各层之间的差距越大。"),
+        "deepest_caption": (
+            "各设置下具有 {deep} 个隐藏层的网络:上排为 Nielsen 初始化(权重 N(0, 1/fan_in),偏置 "
+            "N(0, 1)),下排为现代初始化(sigmoid 与 tanh 用 Xavier,ReLU 用 He,偏置为 0)。"),
+        "depth_caption": (
+            "左:初始化时最后一个隐藏层比第一个隐藏层学得快多少倍(对多次随机初始化取几何平均)。"
+            "右:训练预算用完后的测试准确率。虚线:Nielsen 初始化;实线:Xavier/He 初始化。"),
+        "setup_label": {"lecun_normal": "{activation},Nielsen 初始化",
+                        "xavier_uniform": "{activation},Xavier 初始化",
+                        "he_normal": "{activation},He 初始化"},
+        "initial_table": "初始化时的学习速度",
+        "initial_columns": ["设置", "隐藏层数", "各隐藏层的 ‖∂C/∂b‖(第一层 → 最后一层)",
+                            "最后一层 / 第一层", "最快 / 最慢"],
+        "training_table": "训练",
+        "training_columns": ["设置", "隐藏层数", "最后一轮各隐藏层的 ‖∂C/∂b‖",
+                             "训练中最快 / 最慢的最大值", "最终训练损失", "训练准确率",
+                             "测试准确率"],
+    },
+}
