@@ -380,3 +380,76 @@ def test_binary_targets_must_be_probabilities():
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         net.fit(np.ones((3, 2)), [0, 1, 2], epochs=1)
     net.fit(np.ones((3, 2)), [0, 1, 1], epochs=1)  # a 1-D 0/1 vector is one column
+
+
+# --- L1 and L2 penalties on the weights -------------------------------------------------------
+
+
+@pytest.mark.parametrize("l1, l2", [(0.0, 0.3), (0.2, 0.0), (0.05, 0.1)])
+def test_penalty_adds_its_gradient_to_the_weights_only(l1, l2):
+    """One full-batch GD step by hand: W ← W − lr(∂C/∂W + l1·sign W + l2·W), b ← b − lr·∂C/∂b."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((12, 3)), rng.integers(0, 2, 12)
+    net, ref = mlp([3, 4, 2], seed=0, dtype="float64"), mlp([3, 4, 2], seed=0, dtype="float64")
+    ref.forward(x)
+    data_loss = ref.backward(y)
+    lr = 0.1
+    expected = {}
+    for layer in ref.layers:
+        w, b = layer.weight, layer.bias
+        expected[w.name] = w.value - lr * (w.grad + l1 * np.sign(w.value) + l2 * w.value)
+        expected[b.name] = b.value - lr * b.grad
+    penalty = sum(l1 * np.abs(layer.weight.value).sum()
+                  + 0.5 * l2 * (layer.weight.value ** 2).sum() for layer in ref.layers)
+    history = net.fit(x, y, epochs=1, batch_size=None, optimizer="gd", lr=lr, shuffle=False,
+                      l1=l1, l2=l2)
+    for name, value in net.state_dict().items():
+        np.testing.assert_allclose(value, expected[name], rtol=1e-12, atol=1e-15)
+    assert history.history["loss"][0] == pytest.approx(data_loss + penalty, rel=1e-12)
+
+
+def test_l2_shrinks_the_weights_and_l1_zeroes_some():
+    data = datasets.load("digits", seed=0)
+    norms, zeros = {}, {}
+    for name, kwargs in {"none": {}, "l2": {"l2": 0.01}, "l1": {"l1": 0.001}}.items():
+        net = mlp([64, 32, 10], seed=0)
+        net.fit(data.x_train, data.y_train, epochs=10, lr=0.01, seed=0, **kwargs)
+        w = net.layers[0].weight.value
+        norms[name], zeros[name] = np.linalg.norm(w), np.mean(np.abs(w) < 1e-3)
+        assert net.evaluate(data.x_test, data.y_test)["accuracy"] > 0.85
+    assert norms["l2"] < 0.8 * norms["none"]
+    assert zeros["l1"] > 2 * zeros["none"]
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), "0.1"])
+def test_penalties_must_be_non_negative_numbers(bad):
+    with pytest.raises(ValueError, match="l2"):
+        mlp([2, 2], seed=0).fit(np.zeros((4, 2)), np.array([0, 1, 0, 1]), l2=bad)
+
+
+# --- what a divergence is blamed on ------------------------------------------------------------
+
+
+def test_overflow_before_any_step_does_not_blame_the_learning_rate():
+    """Targets so large that the quadratic cost overflows float32 on the very first batch."""
+    x = np.ones((8, 2), np.float32)
+    y = np.full((8, 1), 1e30, np.float32)
+    net = mlp([2, 3, 1], loss="quadratic", seed=0)
+    with pytest.raises(TrainingDivergedError, match="before any step") as err:
+        net.fit(x, y, epochs=2, batch_size=4, optimizer="sgd", lr=0.01)
+    assert "learning rate" not in str(err.value).split(":")[0]
+    assert "too large" in str(err.value) and "smaller one" not in str(err.value)
+    with pytest.raises(TrainingDivergedError, match="before any step"):
+        mlp([2, 3, 1], loss="quadratic", seed=0).fit(x, y, epochs=1, optimizer="sgd", lr=0.0)
+
+
+def test_callbacks_none_means_no_callbacks(digits):
+    history = mlp([64, 8, 10], seed=0).fit(digits.x_train[:64], digits.y_train[:64], epochs=2,
+                                           callbacks=None)
+    assert len(history.history["loss"]) == 2
+
+
+def test_sample_weights_whose_sum_overflows_are_named():
+    weights = np.full(6, 1e308)
+    with pytest.raises(ValueError, match="sums to infinity"):
+        mlp([4, 3], seed=0).fit(FEW, LABELS, sample_weight=weights)

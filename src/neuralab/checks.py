@@ -173,9 +173,11 @@ def sample_weight(sample_weight, n: int) -> np.ndarray | None:
     if not all_finite(w):
         raise ValueError("sample_weight values contain NaN or inf; remove or impute those "
                          "samples first")
-    if (w < 0).any() or not w.sum() > 0:
+    with np.errstate(over="ignore"):  # a sum that overflows is reported just below
+        total = w.sum()
+    if (w < 0).any() or not total > 0:
         raise ValueError("sample_weight must be non-negative and not all zero")
-    if not np.isfinite(w.sum()):
+    if not np.isfinite(total):
         raise ValueError(f"sample_weight sums to infinity (its largest value is {w.max():.3g}); "
                          "scale the weights down, e.g. divide them by their maximum")
     return w

@@ -232,7 +232,7 @@ class Network:
 
     def fit(self, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None,
             validation_data=None, shuffle=True, callbacks=(), monitor=False, progress=None,
-            seed=None, schedule=None, sample_weight=None):
+            seed=None, schedule=None, sample_weight=None, l1=0.0, l2=0.0):
         """Train with mini-batches; return a History. See :func:`neuralab.training.fit`."""
         from neuralab import training  # the layer above: fit is a convenience that calls it
 
@@ -240,7 +240,7 @@ class Network:
                             optimizer=optimizer, lr=lr, validation_data=validation_data,
                             shuffle=shuffle, callbacks=callbacks, monitor=monitor,
                             progress=progress, seed=seed, schedule=schedule,
-                            sample_weight=sample_weight)
+                            sample_weight=sample_weight, l1=l1, l2=l2)
 
     # --- weights in and out -----------------------------------------------------------------
 

@@ -42,7 +42,7 @@ class TrainingDivergedError(ValueError):
 
 def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validation_data=None,
         shuffle=True, callbacks=(), monitor=False, progress=None, seed=None, schedule=None,
-        sample_weight=None) -> History:
+        sample_weight=None, l1=0.0, l2=0.0) -> History:
     """Train ``net`` on (x, y) with mini-batch gradient descent; return a History.
 
     Args:
@@ -56,6 +56,10 @@ def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validati
             training data after each epoch. progress: the tqdm bar; None = when stderr is a tty.
         schedule: a Schedule or its name; sets ``optimizer.lr`` each epoch or step.
         sample_weight: (n,) non-negative weights of the rows in the loss and the metrics.
+        l1, l2: penalties on the weights (not the biases) added to each batch's cost,
+            l1·Σ|W| + (l2/2)·ΣW², so each step's gradient gains l1·sign(W) + l2·W (the L1 and
+            L2 regularisation of TensorFlow Playground and Keras; the training "loss" in
+            History includes them, ``evaluate`` does not).
 
     "loss" and "accuracy" are the weighted means over the epoch's batches, measured during
     the epoch (as Keras does). If the loss becomes NaN/inf, fit puts back the weights from the
@@ -73,6 +77,7 @@ def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validati
     loop = _Loop(net, (x, targets, labels, weights), batch_size, _optimizer(optimizer, lr),
                  schedules.get(schedule) if schedule is not None else None,
                  np.random.default_rng(seed) if shuffle else None, cbs)
+    loop.penalty = _Penalty(net, l1, l2)
     params = {"epochs": epochs, "batch_size": batch_size, "samples": len(x),
               "steps": -(-len(x) // batch_size)}
     for cb in cbs:
@@ -143,6 +148,31 @@ def _optimizer(optimizer, lr):
     return optimizers.get(optimizer, lr=lr)
 
 
+class _Penalty:
+    """L1 and L2 penalties on a network's weights (biases are not penalised).
+
+        P = l1·Σ|W| + (l2/2)·ΣW²,      ∂P/∂W = l1·sign(W) + l2·W
+    """
+
+    def __init__(self, net, l1, l2):
+        self.l1 = checks.real(l1, "l1", minimum=0)
+        self.l2 = checks.real(l2, "l2", minimum=0)
+        self.active = self.l1 > 0 or self.l2 > 0
+        self.weights = [layer.weight for layer in net.layers if hasattr(layer, "weight")]
+
+    def add_gradient(self) -> float:
+        """Add ∂P/∂W into each weight's ``.grad`` (after backward); return P."""
+        total = 0.0
+        for w in self.weights:
+            if self.l1:
+                total += self.l1 * float(np.abs(w.value).sum())
+                w.grad += w.value.dtype.type(self.l1) * np.sign(w.value)
+            if self.l2:
+                total += 0.5 * self.l2 * float(np.vdot(w.value, w.value))
+                w.grad += w.value.dtype.type(self.l2) * w.value
+        return total
+
+
 class _Loop:
     """The state of one ``fit`` call: data, shuffled buffers, optimizer, schedule, step count."""
 
@@ -210,6 +240,8 @@ class _Loop:
             self.optimizer.lr = self.schedule(self.step, self.base_lr)
         out = self.net.forward(x, training=True, check=False, workspace=self.workspace)
         loss = self.net.backward(targets, w, check=False, workspace=self.workspace)
+        if self.penalty.active:
+            loss += self.penalty.add_gradient()
         if self.predicted is not None:
             losses.predicted_classes(out, out=self.predicted[rows])
         self.optimizer.step(self.flat)
@@ -226,11 +258,17 @@ class _Loop:
 
     def _diverged(self, epoch: int, batch: int, loss: float):
         self.net.flat.value[...] = self.snapshot
+        where = f"in epoch {epoch + 1}, batch {batch + 1}"
+        if self.step <= 1 or self.optimizer.lr == 0:  # the weights had not moved yet
+            raise TrainingDivergedError(
+                f"the loss is {loss} {where}, before any step changed the weights: the numbers "
+                "overflow, not the learning rate. Check the data: inputs or targets too large "
+                f"for {self.net.dtype} (scale them), or weights that are already NaN/inf.", epoch)
         raise TrainingDivergedError(
-            f"training diverged in epoch {epoch + 1}, batch {batch + 1}: the loss became "
-            f"{loss}. The learning rate ({self.optimizer.lr:g}) is probably too large; try a "
-            f"smaller one, e.g. lr={self.optimizer.lr / 10:g}. The weights were put back to "
-            f"their values at the start of epoch {epoch + 1}.", epoch)
+            f"training diverged {where}: the loss became {loss}. The learning rate "
+            f"({self.optimizer.lr:g}) is probably too large; try a smaller one, e.g. "
+            f"lr={self.optimizer.lr / 10:g}. The weights were put back to their values at the "
+            f"start of epoch {epoch + 1}.", epoch)
 
     def end_epoch(self, logs: dict) -> None:
         """Tell the schedule how the epoch went (plateau schedules watch this)."""
