@@ -26,6 +26,7 @@ from safetensors.numpy import save as tensors_to_bytes
 
 from neuralab import load, mlp
 from neuralab.idx import read_idx
+from neuralab.layers import Dense
 
 X = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
 
@@ -359,3 +360,40 @@ def test_a_short_gzipped_idx_file_is_truncated(tmp_path):
     path.write_bytes(gzip.compress(idx_header((10,)) + bytes(4)))
     with pytest.raises(ValueError, match="truncated"):
         read_idx(path, 2049)
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+
+def test_a_network_too_big_for_memory_fails_before_allocating():
+    tracemalloc.start()
+    with pytest.raises(MemoryError, match=r"200000-200000-10 needs 960 GB, more than the .* avail"):
+        mlp([200000, 200000, 10])
+    with pytest.raises(MemoryError, match=r"Dense\(300000, 300000\) layer needs"):
+        Dense(300000, 300000)
+    assert tracemalloc.get_traced_memory()[1] < 1_000_000
+    tracemalloc.stop()
+
+
+def test_the_cli_turns_any_unexpected_error_into_one_line(monkeypatch, capsys):
+    from neuralab import cli
+
+    def explode(args):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(cli.COMMANDS["activations"], "run", explode)
+    assert cli.main(["activations"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RecursionError" in err and "--debug" in err
+    with pytest.raises(RecursionError):
+        cli.main(["--debug", "activations"])
+    monkeypatch.setattr(cli.COMMANDS["activations"], "run", lambda a: [].pop())
+    assert cli.main(["activations"]) == 2
+
+
+def test_the_cli_reports_a_network_too_big_in_one_line(capsys):
+    from neuralab import cli
+
+    assert cli.main(["train", "--layers", "900000,900000", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "out of memory" in err and "TB" in err

@@ -77,6 +77,7 @@ class History(Callback):
     def __init__(self):
         self.history: dict[str, list] = {}
         self.epoch: list[int] = []
+        self.initial_epoch = 0  # > 0 when fit resumed from a checkpoint
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)

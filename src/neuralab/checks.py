@@ -27,6 +27,7 @@ Array checks (``features``, ``class_labels``, ``sample_weight``) run once per ca
 from __future__ import annotations
 
 import math
+import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -229,3 +230,41 @@ def class_labels(y, k: int, name: str = "y") -> np.ndarray:
         raise ValueError(f"{name} has class labels from {lo:g} to {hi:g}, but the network has "
                          f"{k} outputs, so labels must lie in 0..{k - 1}")
     return y.astype(np.intp)
+
+
+# --- resources ------------------------------------------------------------------------------
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system says are available now (Linux's MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def fits_in_memory(nbytes: int, what: str) -> None:
+    """MemoryError naming ``what`` and its size if ``nbytes`` exceed the available memory.
+
+    Called before allocating, so a network too big for the machine fails at once with its
+    size in the message instead of swapping or being killed.
+    """
+    available = available_memory()
+    if available is not None and nbytes > available:
+        raise MemoryError(f"{what} needs {_size(nbytes)}, more than the {_size(available)} of "
+                          "memory this machine has available; make it smaller")
+
+
+def _size(nbytes: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if nbytes < 1000 or unit == "TB":
+            return f"{nbytes:.3g} {unit}" if unit != "bytes" else f"{int(nbytes)} bytes"
+        nbytes /= 1000
+    return f"{nbytes:.3g} TB"

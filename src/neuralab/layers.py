@@ -22,7 +22,7 @@ import numpy as np
 
 from neuralab import activations, checks, initializers
 
-__all__ = ["Parameter", "Dense", "Dropout", "Workspace"]
+__all__ = ["Parameter", "Dense", "Dropout", "Workspace", "weight_bytes"]
 
 
 class Parameter:
@@ -105,6 +105,12 @@ class Workspace:
     grad_in: np.ndarray | None
 
 
+def weight_bytes(in_features: int, out_features: int, dtype) -> int:
+    """Memory a Dense layer's weights take while being built and trained: the float64 draw,
+    the value and its gradient, and their copies in a Network's flat buffers."""
+    return in_features * out_features * (8 + 4 * np.dtype(dtype).itemsize)
+
+
 class Dense:
     """A fully connected layer: a = f(z), z = x @ W + b.
 
@@ -134,6 +140,8 @@ class Dense:
         self.out_features = checks.integer(out_features, "out_features", minimum=1)
         self.activation = activations.get(activation)
         self.dtype = checks.float_dtype(dtype)
+        checks.fits_in_memory(weight_bytes(self.in_features, self.out_features, self.dtype),
+                              f"a Dense({self.in_features}, {self.out_features}) layer")
         init_fn = initializers.get(init if init is not None
                                    else initializers.default_for(self.activation.name))
         weight = init_fn(self.in_features, self.out_features, np.random.default_rng(seed),
@@ -231,7 +239,7 @@ class Dropout:
     def __init__(self, rate=0.5, seed=None):
         self.rate = checks.real(rate, "Dropout rate", minimum=0, maximum=1,
                                 include_maximum=False)
-        self._rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(seed)
         self.mask = None  # m / (1 − rate), or None when the last forward was not training
 
     def parameters(self) -> list[Parameter]:
@@ -243,7 +251,7 @@ class Dropout:
         if not training or self.rate == 0:
             self.mask = None
             return x
-        keep = self._rng.random(x.shape, dtype=x.dtype) >= self.rate
+        keep = self.rng.random(x.shape, dtype=x.dtype) >= self.rate
         self.mask = keep * x.dtype.type(1 / (1 - self.rate))
         return x * self.mask
 

@@ -17,7 +17,7 @@ import os
 import numpy as np
 from safetensors.numpy import save as tensors_to_bytes
 
-from neuralab import activations, checks, safefile
+from neuralab import activations, checks, environment, safefile
 from neuralab.layers import Dense, Dropout
 from neuralab.network import Network
 
@@ -44,7 +44,8 @@ def save(net: Network, path) -> None:
     path = os.fspath(path)
     state = net.state_dict()
     safefile.check_finite(state, f"not saving {path}: ")
-    metadata = {"format": FORMAT_NAME, "neuralab": json.dumps(description(net))}
+    metadata = {"format": FORMAT_NAME, "neuralab": json.dumps(description(net)),
+                "environment": json.dumps(environment.describe())}
     safefile.write_atomic(path, tensors_to_bytes(state, metadata=metadata))
 
 

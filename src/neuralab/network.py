@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuralab import activations, checks, losses
-from neuralab.layers import Dense, Dropout, Parameter, Workspace
+from neuralab.layers import Dense, Dropout, Parameter, Workspace, weight_bytes
 
 __all__ = ["Network", "mlp", "CHUNK"]
 
@@ -232,7 +232,7 @@ class Network:
 
     def fit(self, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None,
             validation_data=None, shuffle=True, callbacks=(), monitor=False, progress=None,
-            seed=None, schedule=None, sample_weight=None, l1=0.0, l2=0.0):
+            seed=None, schedule=None, sample_weight=None, l1=0.0, l2=0.0, checkpoint=None):
         """Train with mini-batches; return a History. See :func:`neuralab.training.fit`."""
         from neuralab import training  # the layer above: fit is a convenience that calls it
 
@@ -240,7 +240,7 @@ class Network:
                             optimizer=optimizer, lr=lr, validation_data=validation_data,
                             shuffle=shuffle, callbacks=callbacks, monitor=monitor,
                             progress=progress, seed=seed, schedule=schedule,
-                            sample_weight=sample_weight, l1=l1, l2=l2)
+                            sample_weight=sample_weight, l1=l1, l2=l2, checkpoint=checkpoint)
 
     # --- weights in and out -----------------------------------------------------------------
 
@@ -292,6 +292,7 @@ def mlp(sizes, activation="relu", output=None, loss="cross_entropy", init=None, 
     loss = losses.get(loss)
     activation = activations.get(activation)  # a bad name fails even with no hidden layer
     output = loss.default_output if output is None else output
+    _check_memory(sizes, dtype)
     rng = np.random.default_rng(seed)
     layers = [Dense(n_in, n_out, activation if i < len(sizes) - 2 else output, init=init,
                     dtype=dtype, seed=rng)
@@ -300,6 +301,14 @@ def mlp(sizes, activation="relu", output=None, loss="cross_entropy", init=None, 
 
 
 # --- construction checks --------------------------------------------------------------------
+
+
+def _check_memory(sizes, dtype) -> None:
+    """MemoryError, before any layer is built, if all the layers' weights cannot fit."""
+    sizes = [checks.integer(n, "each layer size", minimum=1) for n in sizes]
+    total = sum(weight_bytes(n_in, n_out, checks.float_dtype(dtype))
+                for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+    checks.fits_in_memory(total, f"the network {'-'.join(map(str, sizes))}")
 
 
 def _check_layers(layers) -> np.dtype:

@@ -40,7 +40,7 @@ from safetensors import SafetensorError
 from safetensors.numpy import load as tensors_from_bytes
 
 __all__ = ["read_regular_file", "read_header", "check_arrays", "load_arrays", "write_atomic",
-           "check_finite", "writable_target", "json_loads"]
+           "check_finite", "writable_target", "check_writable", "json_loads"]
 
 #: safetensors dtype codes for the two dtypes neuralab writes.
 DTYPE_CODES = {"F32": np.dtype("float32"), "F64": np.dtype("float64")}
@@ -176,6 +176,28 @@ def writable_target(path: str) -> str:
         raise ValueError(f"{path} is {_kind(mode)}; give the path of a file to write "
                          "(nothing was written, and it was left as it was)")
     return target
+
+
+def check_writable(path: str, what: str = "file") -> None:
+    """ValueError now, before any work, if ``write_atomic`` could not write ``path``.
+
+    An empty path, a folder, a special file, a missing folder or one this process cannot write
+    into (tried by making an unnamed temporary file there) are each named.
+    """
+    if not path:
+        raise ValueError(f"the {what} path is empty; give a file name such as model.safetensors")
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a folder; give a file path inside it for the {what}")
+    target = writable_target(path)
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        raise ValueError(f"cannot write {path}: the folder {folder} does not exist")
+    try:  # the real test: a file can be made there (root passes access(), not a read-only disk)
+        with tempfile.TemporaryFile(dir=folder, prefix=_TEMP_PREFIX):
+            pass
+    except OSError as err:
+        raise ValueError(f"cannot write {path}: {folder} is not writable "
+                         f"({err.strerror or err})") from None
 
 
 def write_atomic(path: str, data: bytes) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 
 from neuralab import checks, losses, optimizers, schedules
 from neuralab.callbacks import Callback, History, callback_list
+from neuralab.resume import Resume
 
 __all__ = ["fit", "TrainingDivergedError"]
 
@@ -42,7 +43,7 @@ class TrainingDivergedError(ValueError):
 
 def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validation_data=None,
         shuffle=True, callbacks=(), monitor=False, progress=None, seed=None, schedule=None,
-        sample_weight=None, l1=0.0, l2=0.0) -> History:
+        sample_weight=None, l1=0.0, l2=0.0, checkpoint=None) -> History:
     """Train ``net`` on (x, y) with mini-batch gradient descent; return a History.
 
     Args:
@@ -60,6 +61,12 @@ def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validati
             l1·Σ|W| + (l2/2)·ΣW², so each step's gradient gains l1·sign(W) + l2·W (the L1 and
             L2 regularisation of TensorFlow Playground and Keras; the training "loss" in
             History includes them, ``evaluate`` does not).
+        checkpoint: a file path. After every epoch the whole state of the run (weights,
+            optimizer, schedule, random generators, History) is written there atomically;
+            calling ``fit`` again with the same arguments and an existing checkpoint resumes
+            after its last epoch, bit-identical to a run never interrupted, and trains up to
+            ``epochs`` (``history.initial_epoch`` says where it started). A checkpoint of
+            another network or run is a ValueError. See :mod:`neuralab.resume`.
 
     "loss" and "accuracy" are the weighted means over the epoch's batches, measured during
     the epoch (as Keras does). If the loss becomes NaN/inf, fit puts back the weights from the
@@ -76,25 +83,26 @@ def fit(net, x, y, epochs=10, batch_size=32, optimizer="adam", lr=None, validati
     cbs = callback_list(history, callbacks, progress)
     loop = _Loop(net, (x, targets, labels, weights), batch_size, _optimizer(optimizer, lr),
                  schedules.get(schedule) if schedule is not None else None,
-                 np.random.default_rng(seed) if shuffle else None, cbs)
-    loop.penalty = _Penalty(net, l1, l2)
+                 np.random.default_rng(seed) if shuffle else None, cbs, _Penalty(net, l1, l2))
+    resume = None if checkpoint is None else Resume(checkpoint, loop)
+    history.initial_epoch = 0 if resume is None else resume.restore(history)
     params = {"epochs": epochs, "batch_size": batch_size, "samples": len(x),
-              "steps": -(-len(x) // batch_size)}
+              "steps": -(-len(x) // batch_size), "initial_epoch": history.initial_epoch}
     for cb in cbs:
         cb.set_network(net)
         cb.set_params(params)
-    _run(loop, cbs, epochs, validation, monitor)
+    _run(loop, cbs, range(history.initial_epoch, epochs), validation, monitor, resume)
     return history
 
 
-def _run(loop, cbs, epochs: int, validation, monitor: bool) -> None:
-    """The epochs, with the callbacks around them; the layers forget their last batch (and the
-    learning rate is put back) however it ends."""
+def _run(loop, cbs, epochs: range, validation, monitor: bool, resume) -> None:
+    """The epochs, with the callbacks around them (and the checkpoint after each); the layers
+    forget their last batch (and the learning rate is put back) however it ends."""
     net = loop.net
     net.stop_training = False
     try:
         _each(cbs, "on_train_begin", {})
-        for epoch in range(epochs):
+        for epoch in epochs:
             _each(cbs, "on_epoch_begin", epoch, {})
             logs = loop.run_epoch(epoch)
             if validation is not None:
@@ -104,6 +112,8 @@ def _run(loop, cbs, epochs: int, validation, monitor: bool) -> None:
                 logs.update(_monitor_logs(net, loop.data[0], loop.data[1]))
             loop.end_epoch(logs)
             _each(cbs, "on_epoch_end", epoch, logs)
+            if resume is not None:
+                resume.save(epoch + 1, cbs[0])  # cbs[0] is the History fit returns
             if net.stop_training:
                 break
     finally:
@@ -174,10 +184,11 @@ class _Penalty:
 
 
 class _Loop:
-    """The state of one ``fit`` call: data, shuffled buffers, optimizer, schedule, step count."""
+    """The state of one ``fit`` call: data, shuffled buffers, optimizer, schedule, step count,
+    penalties."""
 
-    def __init__(self, net, data, batch_size, optimizer, schedule, rng, callbacks):
-        self.net, self.data, self.batch_size = net, data, batch_size
+    def __init__(self, net, data, batch_size, optimizer, schedule, rng, callbacks, penalty):
+        self.net, self.data, self.batch_size, self.penalty = net, data, batch_size, penalty
         self.optimizer, self.schedule, self.rng = optimizer, schedule, rng
         self.base_lr, self.step = optimizer.lr, 0
         self.flat = [net.flat]

@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "every function with its derivative.", formatter_class=HelpFormatter,
                     epilog="'neuralab COMMAND --help' lists the options of a command.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback when something goes wrong")
     subparsers = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND",
                                        required=True)
     for command in COMMANDS.values():
@@ -63,8 +65,12 @@ def main(argv=None) -> int:
     """Run ``neuralab`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
 
     0 on success (``--help`` included), 2 for a usage or input error (one line on stderr),
-    1 when the reader of stdout goes away, 130 when interrupted with Ctrl-C.
+    1 when the reader of stdout goes away, 130 when interrupted with Ctrl-C. Anything else that
+    goes wrong (out of memory, a recursion too deep, a bug) is also one line and status 2;
+    ``neuralab --debug COMMAND …`` shows the traceback instead.
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv[:1]
     try:
         try:
             args = build_parser().parse_args(argv)
@@ -75,7 +81,21 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit flush
         return 1
     except (ValueError, TypeError, OSError, ImportError) as error:
+        if debug:
+            raise
         print(f"neuralab: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except MemoryError as error:
+        if debug:
+            raise
+        print(f"neuralab: error: out of memory{': ' + _one_line(error) if str(error) else ''}; "
+              "try a smaller network, batch or data set", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug or a resource limit: still one line, never a traceback
+        if debug:
+            raise
+        print(f"neuralab: error: {type(error).__name__}: {_one_line(error)} (run "
+              "'neuralab --debug …' to see where)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("neuralab: interrupted", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from neuralab.cli.common import (
@@ -56,6 +57,9 @@ def add_parser(subparsers):
     add("--seed", type=integer(0), default=0,
         help="seed of the data split, the initial weights and the shuffling")
     add("--out", default="model.safetensors", help="where to save the trained model")
+    add("--checkpoint", default=None, metavar="FILE",
+        help="save the whole run there after every epoch; if FILE exists (the same command "
+             "was interrupted), resume after its last epoch")
     add("--no-progress", action="store_true",
         help="no progress bar (it is shown only when stderr is a terminal anyway)")
     return parser
@@ -76,18 +80,25 @@ def _hold_out(x, y, share: float, seed: int):
     return x[fit], y[fit], (x[val], y[val])
 
 
-def _check_out(path: str) -> None:
-    """Fail before training, not after, when the model cannot be written to ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path) or not os.path.isdir(folder):
-        raise ValueError(f"--out {path!r}: give a file path in an existing folder")
+def _check_paths(args) -> None:
+    """Fail before training, not after, when the model or checkpoint cannot be written."""
+    from neuralab import safefile
+
+    for option, path in (("--out", args.out), ("--checkpoint", args.checkpoint)):
+        if path is not None:
+            try:
+                safefile.check_writable(path, "model" if option == "--out" else "checkpoint")
+            except ValueError as err:
+                raise ValueError(f"{option}: {err}") from None
 
 
 def _epochs_run(history, stopper, epochs: int) -> str:
+    resumed = (f" (resumed from the checkpoint after epoch {history.initial_epoch})"
+               if history.initial_epoch else "")
     if stopper is None or stopper.stopped_epoch is None:
-        return f"{len(history.epoch)}"
+        return f"{len(history.epoch)}{resumed}"
     return (f"{len(history.epoch)} of {epochs}, stopped early; weights of epoch "
-            f"{stopper.best_epoch + 1} kept")
+            f"{stopper.best_epoch + 1} kept{resumed}")
 
 
 def _metric_rows(net, splits) -> list[list[str]]:
@@ -110,7 +121,8 @@ def _fit(args, net, optimizer, x, y, validation):
     start = time.perf_counter()
     history = net.fit(x, y, epochs=args.epochs, batch_size=args.batch_size, optimizer=optimizer,
                       validation_data=validation, callbacks=[stopper] if stopper else [],
-                      progress=False if args.no_progress else None, seed=args.seed)
+                      progress=False if args.no_progress else None, seed=args.seed,
+                      checkpoint=args.checkpoint)
     return history, stopper, time.perf_counter() - start
 
 
@@ -118,7 +130,9 @@ def run(args) -> int:
     """Train, save, print the run's summary and the metrics per split; return 0."""
     from neuralab import datasets, mlp, optimizers
 
-    _check_out(args.out)
+    _check_paths(args)
+    if args.checkpoint is not None and os.path.exists(args.checkpoint):
+        print(f"neuralab: resuming from the checkpoint {args.checkpoint}", file=sys.stderr)
     data = datasets.load(args.data, seed=args.seed)
     net = mlp([data.n_features, *args.layers, data.n_classes], activation=args.activation,
               loss=args.loss, init=args.init, seed=args.seed)
