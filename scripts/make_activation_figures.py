@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from neuralab import activations
+from neuralab import activations, plots
 
 Z = np.linspace(-5, 5, 1001)
 
@@ -38,13 +38,13 @@ def draw(act, path: Path) -> None:
     slope[1:][np.abs(np.diff(slope)) > 0.2] = np.nan  # break the line at a jump (relu′ at 0)
     fig = Figure(figsize=(6, 4), dpi=110)
     ax = fig.add_subplot()
-    ax.plot(Z, f, color="tab:blue", linewidth=2, label=f_label)
-    ax.plot(Z, slope, color="tab:orange", linewidth=2, linestyle="--", label=slope_label)
+    color = plots.activation_color(act.name)  # the one palette: f solid, f′ dashed, same colour
+    ax.plot(Z, f, color=color, linewidth=2, label=f_label)
+    ax.plot(Z, slope, color=color, linewidth=2, linestyle="--", label=slope_label)
     if act.max_derivative is not None:
-        ax.axhline(act.max_derivative, color="tab:orange", linestyle=":", linewidth=1,
-                   label=f"sup |f′| = {act.max_derivative:.4g}")  # fmt: skip
-    ax.axhline(0, color="0.6", linewidth=0.8)
-    ax.axvline(0, color="0.6", linewidth=0.8)
+        plots.reference_line(ax, act.max_derivative, f"sup |f′| = {act.max_derivative:.4g}")
+    ax.axhline(0, color=plots.ZERO, linewidth=0.8)
+    ax.axvline(0, color=plots.ZERO, linewidth=0.8)
     ax.set_title(f"{act!r}: range {act.output_range}, saturation: {act.saturation}", fontsize=10)
     ax.set_xlabel("z (pre-activation)")
     ax.set_ylabel("value")

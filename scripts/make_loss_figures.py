@@ -87,55 +87,15 @@ def delta_comparison_figure():
     return fig
 
 
-def train_neuron(loss_name, w, b, epochs=300, lr=0.15):
-    """Gradient descent on one sigmoid neuron, input x = 1, target y = 0 (Nielsen, ch. 3)."""
-    loss, x, y = losses.get(loss_name), np.ones((1, 1)), np.zeros((1, 1))
-    costs = []
-    for _ in range(epochs):
-        z = x * w + b
-        a = SIGMOID.forward(z)
-        costs.append(loss.value(a, y))
-        delta = loss.delta(z, a, y, SIGMOID)[0, 0]  # ∂C/∂z; then ∂C/∂w = x·δ, ∂C/∂b = δ
-        w, b = w - lr * x[0, 0] * delta, b - lr * delta
-    return np.array(costs)
-
-
-STARTS = (
-    (0.6, 0.9, "start w = 0.6, b = 0.9 (a ≈ 0.82)"),
-    (2.0, 2.0, "start w = 2, b = 2 (a ≈ 0.98)"),
-)
-
-
-def slowdown_figure():
-    """Claims C9 and C10: the same neuron trained with each cost, from a good and a bad start."""
-    fig, axes = plots.subplots(1, 2)
-    for ax, name in zip(axes, ("quadratic", "binary_cross_entropy"), strict=True):
-        for (w, b, label), style in zip(STARTS, ("-", "--"), strict=True):
-            ax.plot(train_neuron(name, w, b), style, color=plots.loss_color(name), label=label)
-        ax.set(xlabel="epoch", ylabel="cost", title=f"{name}, η = 0.15", ylim=(0, None))
-        ax.legend()
-    return fig
-
-
-def slowdown_summary():
-    """Epochs until the output falls below 0.1, per cost and start (quoted in docs/losses.md)."""
-    rows = []
-    for name in ("quadratic", "binary_cross_entropy"):
-        target = losses.get(name).value(np.array([[0.1]]), np.zeros((1, 1)))
-        for w, b, label in STARTS:
-            below = np.flatnonzero(train_neuron(name, w, b, epochs=3000) < target)
-            rows.append(f"{name:22s} {label:36s} {below[0] if below.size else '>3000'}")
-    return rows
-
-
 FIGURES = {
     "loss_quadratic": lambda: cost_and_gradient_figure("quadratic", A, "½(a − y)²"),
     "loss_mse": lambda: cost_and_gradient_figure("mse", A, "(a − y)², averaged"),
     "loss_binary_cross_entropy": binary_cross_entropy_figure,
     "loss_cross_entropy": cross_entropy_figure,
     "loss_delta_comparison": delta_comparison_figure,
-    "loss_slowdown": slowdown_figure,
 }
+"""The neuron trained with each cost (claims C9, C10) is the lab's figure, copied into
+docs/figures by scripts/make_lab_figures.py."""
 
 
 def main(argv=None):
@@ -144,7 +104,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     for stem, draw in FIGURES.items():
         print(plots.save(draw(), args.out / f"{stem}.png"))
-    print("epochs until a < 0.1:", *slowdown_summary(), sep="\n  ")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from neuralab import optimizers, schedules  # noqa: E402
+from neuralab import optimizers, plots, schedules  # noqa: E402
 from neuralab.layers import Parameter  # noqa: E402
 
 
@@ -59,9 +59,9 @@ def trajectory(name, lr, grad_fn, start, steps):
 
 def draw_paths(ax, f, paths, box, optimum, title):
     x, y = np.meshgrid(np.linspace(*box[0], 300), np.linspace(*box[1], 300))
-    ax.contour(x, y, np.log1p(f(x, y)), levels=25, colors="0.8", linewidths=0.6)
-    for label, points in paths.items():
-        ax.plot(points[:, 0], points[:, 1], lw=1.2, label=label)
+    ax.contour(x, y, np.log1p(f(x, y)), levels=25, colors=plots.ZERO, linewidths=0.6)
+    for label, (name, points) in paths.items():
+        ax.plot(points[:, 0], points[:, 1], lw=1.2, label=label, color=plots.optimizer_color(name))
     ax.plot(*optimum, "k*", ms=10)
     ax.set(xlim=box[0], ylim=box[1], title=title, xlabel="x", ylabel="y")
     ax.legend(fontsize=8, loc="best")
@@ -69,10 +69,11 @@ def draw_paths(ax, f, paths, box, optimum, title):
 
 def figure_paths(out: Path):
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-    bowl_paths = {k: trajectory(n, lr, bowl_grad, (1.0, 1.0), 150) for k, (n, lr) in BOWL.items()}
+    bowl_paths = {k: (n, trajectory(n, lr, bowl_grad, (1.0, 1.0), 150))
+                  for k, (n, lr) in BOWL.items()}
     draw_paths(axes[0], bowl, bowl_paths, ((-1.1, 1.1), (-1.1, 1.1)), (0, 0),
                "½(x² + 100y²), 150 steps from (1, 1)")
-    rosen_paths = {k: trajectory(n, lr, rosenbrock_grad, (-1.5, 2.0), 3000)
+    rosen_paths = {k: (n, trajectory(n, lr, rosenbrock_grad, (-1.5, 2.0), 3000))
                    for k, (n, lr) in ROSENBROCK.items()}
     draw_paths(axes[1], rosenbrock, rosen_paths, ((-2, 2), (-1, 3)), (1, 1),
                "Rosenbrock, 3000 steps from (−1.5, 2)")
@@ -88,7 +89,8 @@ def figure_convergence(out: Path):
     for ax, (table, grad_fn, start, optimum, steps, title) in zip(axes, problems, strict=True):
         for label, (name, lr) in table.items():
             distance = np.linalg.norm(trajectory(name, lr, grad_fn, start, steps) - optimum, axis=1)
-            ax.semilogy(np.maximum(distance, 1e-16), lw=1.2, label=f"{label} (lr={lr})")
+            ax.semilogy(np.maximum(distance, 1e-16), lw=1.2, label=f"{label} (lr={lr})",
+                        color=plots.optimizer_color(name))
         ax.set(title=f"{title}: distance to the minimum", xlabel="step", ylabel="‖θ − θ*‖")
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -104,12 +106,14 @@ def figure_schedules(out: Path):
              "Cosine(60, warmup=5)": schedules.Cosine(60, warmup=5),
              "InverseScaling(0.5)": schedules.InverseScaling(0.5)}
     for label, schedule in fixed.items():
-        ax.plot(epochs, [schedule(int(t), base_lr) for t in epochs], label=label)
+        ax.plot(epochs, [schedule(int(t), base_lr) for t in epochs], label=label, linewidth=2.2,
+                color=plots.schedule_color(schedule.name))
     plateau, rates = schedules.ReduceOnPlateau(factor=0.5, patience=4), []
     for t in epochs:  # a loss that stops improving at epochs 15, 30 and 45
         rates.append(plateau(int(t), base_lr))
         plateau.observe(1.0 / (1 + min(t % 15, 8)) + 0.1 * (t // 15))
-    ax.step(epochs, rates, where="post", label="ReduceOnPlateau(0.5, patience=4)")
+    ax.step(epochs, rates, where="post", label="ReduceOnPlateau(0.5, patience=4)", linewidth=2.2,
+            color=plots.schedule_color(plateau.name))
     ax.set(xlabel="epoch t", ylabel="learning rate", title=f"Schedules from base_lr = {base_lr}")
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -197,7 +197,9 @@ def test_train_stops_early_and_full_batch_works(capsys, tmp_path):
 def fake_result(exp_id, *verdicts):
     """An experiment result as ``neuralab.lab.run`` returns it: (claim, reproduced) pairs."""
     return types.SimpleNamespace(id=exp_id, verdicts=[
-        types.SimpleNamespace(claim=claim, reproduced=ok) for claim, ok in verdicts])
+        types.SimpleNamespace(claim=claim, reproduced=ok,
+                              outcome="reproduced" if ok else "not_reproduced")
+        for claim, ok in verdicts])
 
 
 @pytest.fixture
@@ -219,7 +221,8 @@ def test_lab_prints_verdicts_in_claim_order_and_the_report_path(capsys, tmp_path
                            "--only", "loss_slowdown")
     assert (status, err) == (0, "")
     assert lab_runs == [{"ids": ["loss_slowdown"], "quick": True, "seed": 2,
-                         "out": tmp_path / "r", "lang": "en"}]
+                         "out": tmp_path / "r", "lang": "en", "backend": "serial",
+                         "n_jobs": None, "scheduler": None, "params": None}]
     assert (tmp_path / "r").is_dir()
     lines = out.splitlines()
     assert lines[0].split() == ["claim", "verdict", "experiment"]

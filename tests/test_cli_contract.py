@@ -117,16 +117,23 @@ OPTIONS = {
               "--batch-size", "--epochs", "--init", "--validation-split", "--early-stopping",
               "--seed", "--out", "--no-progress"],
     "evaluate": ["MODEL", "--data", "--split", "--seed"],
-    "lab": ["--quick", "--only", "--out", "--lang", "--seed"],
+    "lab": ["--quick", "--only", "--out", "--lang", "--seed", "--backend", "--scheduler", "--jobs"],
+    "sweep": ["CONFIG.toml", "--backend", "--scheduler", "--jobs", "--out", "--results",
+              "--retry-failed", "--no-progress"],
     "bench": ["--quick", "--only", "--threads", "--json"],
+    "play": ["--port", "--host", "--no-browser", "--max-tabs"],
+    "export": ["MODEL", "--format", "--out"],
 }
 DEFAULTS = {
     "activations": ["default: -3,-1,0,1,3", "default: float32"],
     "train": ["default: digits", "default: 64,32", "default: relu", "default: adam",
               "default: 20", "default: 32", "default: 0.1", "default: model.safetensors"],
     "evaluate": ["default: digits", "default: test", "default: 0"],
-    "lab": ["default: lab-report", "default: en", "default: 0"],
+    "lab": ["default: lab-report", "default: en", "default: 0", "default: serial"],
+    "sweep": ["default: loky"],
     "bench": ["default: all", "default: the BLAS's own"],
+    "play": ["default: 0", "default: 127.0.0.1", "default: 8"],
+    "export": ["default: onnx", "default: MODEL with the suffix .onnx"],
 }
 
 

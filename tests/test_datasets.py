@@ -85,7 +85,8 @@ def clean_env(monkeypatch, tmp_path):
 
 
 def test_names_lists_every_set():
-    assert names() == ["circles", "digits", "gauss", "mnist", "mnist-5k", "moons", "spiral", "xor"]
+    assert names() == ["circles", "digits", "gauss", "mnist", "mnist-5k", "moons", "multigauss",
+                       "plane", "spiral", "xor"]
 
 
 @pytest.mark.parametrize(

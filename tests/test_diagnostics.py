@@ -161,3 +161,27 @@ def test_batch_stats_keeps_the_statistics_of_every_kth_step():
     assert len(set(speeds)) == len(speeds)  # a different batch, a different gradient
     with pytest.raises(ValueError, match="every"):
         BatchStats(every=0)
+
+
+def test_frozen_units_are_saturated_on_every_sample():
+    """A sigmoid unit pinned at 1 (z ≥ 10 everywhere) is frozen, not dead; a unit that is
+    flat on some samples only is neither."""
+    net = Network([Dense(1, 3, "sigmoid", dtype="float64"), Dense(3, 2, "softmax",
+                                                                 dtype="float64")])
+    net.layers[0].weight.value = [[0.0, 10.0, 1.0]]
+    net.layers[0].bias.value = [20.0, 0.0, 0.0]
+    x = np.array([[-1.0], [0.0], [1.0]])  # unit 0: z = 20 always; unit 1: z = −10, 0, 10
+    stats = layer_stats(net, x, [0, 1, 0])[0]
+    slope = lambda z: 1 / (1 + np.exp(-z)) * (1 - 1 / (1 + np.exp(-z)))  # noqa: E731
+    assert slope(20.0) < 0.01 * 0.25 < slope(0.0)  # the threshold: 1% of σ′'s maximum
+    assert stats["frozen_fraction"] == pytest.approx(1 / 3)  # unit 0 only
+    assert stats["dead_fraction"] == 0.0  # a sigmoid is never exactly 0
+    assert stats["saturated_fraction"] == pytest.approx(5 / 9)  # unit 0 ×3, unit 1 at ±10
+    assert layer_stats(net, x, [0, 1, 0])[1]["frozen_fraction"] is None  # softmax
+
+
+def test_a_dead_relu_is_frozen_too():
+    net = Network([Dense(2, 2, "relu", dtype="float64"), Dense(2, 2, "softmax", dtype="float64")])
+    net.layers[0].weight.value = [[1.0, -1.0], [1.0, -1.0]]
+    stats = layer_stats(net, np.array([[1.0, 1.0], [2.0, 0.5]]), [0, 1])[0]
+    assert stats["dead_fraction"] == stats["frozen_fraction"] == 0.5

@@ -4,6 +4,7 @@ ways."""
 import numpy as np
 import pytest
 
+from neuralab import diagnostics
 from neuralab.lab import dead_relu as exp
 from neuralab.lab.runner import run_experiment
 from neuralab.network import mlp
@@ -29,12 +30,15 @@ X = np.array([[0.0, 0.0], [1.0, 0.0], [0.2, 0.7], [0.9, 0.3]])
 Y = np.array([0, 1, 1, 0])
 
 
-@pytest.mark.parametrize("activation, dead", [("relu", [False, True, False]),
-                                              ("leaky_relu", [False, False, False]),
-                                              ("elu", [False, True, False])])
-def test_unit_census_on_a_hand_made_net(activation, dead):
+@pytest.mark.parametrize("activation, dead, frozen", [
+    ("relu", [False, True, False], [False, True, False]),  # a dead ReLU is frozen too
+    ("leaky_relu", [False, False, False], [False, False, False]),  # slope 0.01: 1%, not below
+    ("elu", [False, False, False], [False, True, False]),  # e⁻¹⁰ < 1%, but its output is ≈ −1
+])
+def test_unit_census_on_a_hand_made_net(activation, dead, frozen):
     census = exp.unit_census(hand_made(activation), X)
     assert census["dead"][0].tolist() == dead
+    assert census["frozen"][0].tolist() == frozen
     assert census["inactive"][0].tolist() == [False, True, False]
     assert census["activity"][0] == pytest.approx([1.0, 0.0, 0.5])
 
@@ -53,8 +57,17 @@ def test_dead_units_get_exactly_zero_gradient():
     assert exp.dead_unit_gradient(net, X, Y, dead) == 0.0
     live = net.layers[0].weight.grad[:, [0, 2]]
     assert np.abs(live).max() > 0  # the live units do learn
-    elu = hand_made("elu")
-    assert 0 < exp.dead_unit_gradient(elu, X, Y, exp.unit_census(elu, X)["dead"]) < 1e-4
+    elu = hand_made("elu")  # frozen but not dead: a tiny gradient still passes
+    assert 0 < exp.dead_unit_gradient(elu, X, Y, exp.unit_census(elu, X)["frozen"]) < 1e-4
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "elu"])
+def test_census_agrees_with_the_diagnostics(activation):
+    net = hand_made(activation)
+    census = exp.unit_census(net, X)
+    stats = diagnostics.layer_stats(net, X, Y)[0]
+    assert stats["dead_fraction"] == pytest.approx(census["dead"][0].mean())
+    assert stats["frozen_fraction"] == pytest.approx(census["frozen"][0].mean())
 
 
 def test_numbers_of_the_quick_run(result):
@@ -63,17 +76,22 @@ def test_numbers_of_the_quick_run(result):
     for key, rows in runs.items():
         assert len(rows) == len(lrs)
         for r in rows:
-            assert 0 <= r["dead"] <= r["inactive"] <= 1
+            assert 0 <= r["dead"] <= r["inactive"] <= 1 and 0 <= r["frozen"] <= 1
             if key.startswith("relu"):
-                assert r["dead"] == r["inactive"]  # for ReLU the two definitions coincide
+                assert r["dead"] == r["inactive"] == r["frozen"]  # for ReLU all three coincide
                 assert r["dead_gradient"] == 0.0
+            else:
+                assert r["dead"] == 0.0  # Leaky ReLU and ELU never output exactly 0
             if key.startswith("leaky_relu"):
-                assert r["dead"] == 0.0  # its slope is never below 0.01
+                assert r["frozen"] == 0.0  # its slope is never below 1% of its maximum
     assert runs["relu/0.5"][0]["dead_init"] > runs["relu/0"][0]["dead_init"]
 
 
 def test_verdict_follows_from_the_numbers(result):
-    assert result.verdicts == [exp.verdict_c8(*exp.c8_numbers(result.numbers["runs"]))]
+    expected = exp.verdict_c8(*exp.c8_numbers(result.numbers["runs"]),
+                              learning_rates=result.parameters["learning_rates"])
+    assert result.verdicts == [expected]
+    assert expected.finding.en.startswith("after training, ") and expected.derivation
 
 
 def test_figures_and_table(result):
@@ -90,8 +108,12 @@ GOOD = {"dead_init": [0.05, 0.05, 0.05], "dead_trained": [0.08, 0.2, 0.86], "dea
 
 
 def test_verdict_c8_reproduced():
-    verdict = exp.verdict_c8(**GOOD)
+    verdict = exp.verdict_c8(**GOOD, learning_rates=[1e-3, 1e-2, 1e-1])
     assert verdict.reproduced and all(verdict.evidence["parts"].values())
+    assert verdict.outcome == "reproduced"
+    assert "8% of the ReLU units are dead at learning rate 0.001 and 86% at 0.1" in (
+        verdict.finding.en)
+    assert "ELU 40%" in verdict.finding.en and "ELU 最多 40%" in verdict.finding.zh
 
 
 @pytest.mark.parametrize("change, part", [

@@ -52,10 +52,23 @@ def test_summary_and_digits_numbers(result):
 
 def test_verdicts_follow_from_the_numbers(result):
     numbers = result.numbers
-    expected = [exp.verdict_c9(numbers["neuron_summary"]),
-                exp.verdict_c10(numbers["neuron_summary"], numbers["digits_epochs_to_target"]),
+    expected = [exp.verdict_c9(numbers["neuron_summary"], numbers["budgets"]),
+                exp.verdict_c10(numbers["neuron_summary"], numbers["digits_epochs_to_target"],
+                                numbers["budgets"]),
                 exp.verdict_c11(numbers["formula_errors"])]
     assert result.verdicts == expected
+    assert all(v.derivation.startswith("losses.md#") for v in expected)
+
+
+def test_the_digits_runs_differ_only_in_the_cost(result):
+    digits = result.parameters["digits"]
+    assert digits["hidden"] == digits["output"] == "sigmoid"
+    assert exp.COSTS == {"quadratic": "quadratic", "cross_entropy": "binary_cross_entropy"}
+    # the same initial weights for both costs (train_digits builds them from one seed)
+    nets = [exp.mlp(digits["sizes"], activation="sigmoid", output="sigmoid", loss=loss, seed=0)
+            for loss in exp.COSTS.values()]
+    for a, b in zip(nets[0].layers, nets[1].layers, strict=True):
+        assert (a.weight.value == b.weight.value).all()
 
 
 def test_figures_are_pngs(result):
@@ -69,6 +82,9 @@ def test_section_renders_in_both_languages(result, lang):
     page = html.unescape(report.render_html([result], lang=lang, meta={"seed": 0}))
     assert 'id="loss_slowdown"' in page and result.title(lang) in page
     assert all(v.criterion(lang) in page for v in result.verdicts)
+
+
+BUDGETS = {"neuron": 300, "digits": 8, "threshold": 0.2, "target": 0.9}
 
 
 def summary(quad_near=(0.12, 107), quad_far=(0.017, None), ce_near=(0.82, 22),
@@ -87,7 +103,9 @@ def summary(quad_near=(0.12, 107), quad_far=(0.017, None), ce_near=(0.82, 22),
      (summary(quad_near=(0.12, None)), False)],
 )
 def test_verdict_c9_both_ways(numbers, reproduced):
-    assert exp.verdict_c9(numbers).reproduced is reproduced
+    verdict = exp.verdict_c9(numbers, BUDGETS)
+    assert verdict.reproduced is reproduced
+    assert "to bring the output below 0.2" in verdict.finding.en
 
 
 @pytest.mark.parametrize(
@@ -100,7 +118,15 @@ def test_verdict_c9_both_ways(numbers, reproduced):
      (summary(ce_far=(0.98, None)), {"quadratic": None, "cross_entropy": 2}, False)],
 )
 def test_verdict_c10_both_ways(numbers, digits, reproduced):
-    assert exp.verdict_c10(numbers, digits).reproduced is reproduced
+    verdict = exp.verdict_c10(numbers, digits, BUDGETS)
+    assert verdict.reproduced is reproduced and verdict.outcome != "qualified"
+
+
+def test_findings_say_never_with_the_budget():
+    verdict = exp.verdict_c10(summary(), {"quadratic": None, "cross_entropy": 2}, BUDGETS)
+    assert "quadratic cost: never within 300 epochs" in verdict.finding.en
+    assert "2 epochs with cross-entropy, never within 8 epochs" in verdict.finding.en
+    assert "300 轮内未达到" in verdict.finding.zh
 
 
 def test_verdict_c11_both_ways():

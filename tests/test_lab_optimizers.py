@@ -80,6 +80,10 @@ def test_numbers_of_the_quick_run(result):
         assert len(r["loss"]) == p["digits"]["epochs"] + 1
         assert r["lr"] == p["digits"]["lr"][name]
     assert digits["adam"]["lr"] == 0.001 and digits["gd"]["lr"] == 0.01
+    # every optimizer takes the same number of steps, GD too (each on the whole training set)
+    steps = {r["step"][-1] for r in digits.values()}
+    assert steps == {p["digits"]["epochs"] * -(-1437 // p["digits"]["batch_size"])}
+    assert all(r["step"] == digits["gd"]["step"] for r in digits.values())
 
 
 def test_verdict_follows_from_the_numbers(result):
@@ -98,6 +102,8 @@ def test_figures_are_pngs(result):
 def test_verdict_c12_both_ways():
     losses = {"gd": (2.4, 2.2), "adagrad": (2.4, 0.1), "adam": (2.4, 0.06)}
     steps = {"gd": 231, "adagrad": 758, "adam": 135}
-    assert exp.verdict_c12(losses, steps).reproduced
+    verdict = exp.verdict_c12(losses, steps)
+    assert verdict.reproduced and verdict.derivation.startswith("optimizers.md#")
+    assert "steps for the seed's three: gd 231, adagrad 758, adam 135" in verdict.finding.en
     assert not exp.verdict_c12({**losses, "gd": (2.4, 2.5)}, steps).reproduced
     assert not exp.verdict_c12(losses, {**steps, "adagrad": None}).reproduced

@@ -77,13 +77,13 @@ def test_numbers_measure_the_offset(result):
 
 
 def test_verdicts_follow_from_the_numbers(result):
-    runs = result.numbers["runs"]
+    runs, summary = result.numbers["runs"], result.numbers["summary"]
     expected = [
         exp.verdict_c5(exp.layer_values(runs, "sigmoid", "mean"),
                        exp.layer_values(runs, "sigmoid", "min"),
                        exp.layer_values(runs, "tanh", "mean")),
-        exp.verdict_c6([r["epochs_to_target"] for r in runs["sigmoid"]],
-                       [r["epochs_to_target"] for r in runs["tanh"]]),
+        exp.verdict_c6({arm: s["epochs_to_target"] for arm, s in summary.items()},
+                       result.parameters["epochs"], result.parameters["target_accuracy"]),
     ]
     assert result.verdicts == expected
 
@@ -101,10 +101,40 @@ def test_verdict_c5_both_ways():
     assert not exp.verdict_c5([0.5, 0.5], [0.0, 0.02], [0.0]).reproduced  # an output is not > 0
 
 
+def arms(sigmoid, centred, offset, tanh):
+    return {"sigmoid": sigmoid, "centred_sigmoid": centred, "offset_tanh": offset, "tanh": tanh}
+
+
 def test_verdict_c6_both_ways():
-    assert exp.verdict_c6([41, 43, 38], [3, 3, 2]).reproduced
-    assert exp.verdict_c6([None, None, None], [3, 3, 4]).reproduced  # sigmoid never got there
-    assert not exp.verdict_c6([3, 3, 2], [41, 43, 38]).reproduced
+    assert exp.verdict_c6(arms([41, 43, 38], [40, 39, 41], [4, 5, 4], [3, 3, 2]), 80).reproduced
+    # sigmoid never got there
+    assert exp.verdict_c6(arms([None] * 3, [None] * 3, [4, 4, 4], [3, 3, 4]), 80).reproduced
+    assert not exp.verdict_c6(arms([3, 3, 2], [3, 3, 2], [3, 3, 2], [41, 43, 38]), 80).reproduced
     # lower median, but faster for only half of the seeds
-    assert not exp.verdict_c6([10, 10, 50, 50], [11, 11, 5, 5]).reproduced
-    assert not exp.verdict_c6([None, None], [None, None]).reproduced
+    assert not exp.verdict_c6(arms([10, 10, 50, 50], [10] * 4, [10] * 4, [11, 11, 5, 5]),
+                              80).reproduced
+    assert not exp.verdict_c6(arms([None] * 2, [None] * 2, [None] * 2, [None] * 2), 80).reproduced
+
+
+def test_verdict_c6_says_the_speed_up_comes_from_the_slope():
+    """The lab's controls, as the full run measured them: σ(z) − ½ needs 38 epochs, 2σ(2z) 4."""
+    slope = exp.verdict_c6(arms([41, 43, 38, 45, 41], [42, 37, 38, 41, 38], [3, 4, 4, 4, 5],
+                                [3, 3, 3, 2, 3]), 80)
+    assert slope.outcome == "qualified"
+    assert slope.evidence["speed_up_from"].en == "tanh's slope"
+    assert "σ(z) − ½ 38 epochs and the offset 2σ(2z) 4 epochs" in slope.finding.en
+    assert "comes from tanh's 4× steeper slope, not from its zero mean" in slope.finding.en
+    assert "而不是它的 0 均值" in slope.finding.zh
+    # were the zero mean the reason, the seed's claim would hold in full
+    mean = exp.verdict_c6(arms([41, 43, 38], [4, 5, 4], [40, 38, 39], [3, 3, 2]), 80)
+    assert mean.outcome == "reproduced" and "the zero mean explains" in mean.finding.en
+
+
+@pytest.mark.parametrize(("medians", "why"), [
+    ({"sigmoid": 41, "centred_sigmoid": 38, "offset_tanh": 4}, "slope"),
+    ({"sigmoid": 41, "centred_sigmoid": 4, "offset_tanh": 38}, "mean"),
+    ({"sigmoid": 41, "centred_sigmoid": 30, "offset_tanh": 30}, "neither"),
+    ({"sigmoid": np.inf, "centred_sigmoid": np.inf, "offset_tanh": 4}, "slope"),
+])
+def test_reason_reads_the_controls(medians, why):
+    assert exp.reason(medians) == why

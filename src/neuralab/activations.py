@@ -93,8 +93,13 @@ class Activation:
 
     def forward(self, z, out=None) -> np.ndarray:
         """a = f(z), a new array of z's shape and dtype, or written into ``out`` (may be ``z``)."""
-        z = _as_float(z)
-        return self._forward(z, _buffer(out, z.shape, z.dtype))
+        # the checks are written inline (no helper call when all is well): fit calls this for
+        # every layer of every batch
+        if type(z) is not np.ndarray or z.dtype.kind != "f":
+            z = _as_float(z)
+        if out is None or type(out) is not np.ndarray or out.shape != z.shape:
+            out = _buffer(out, z.shape, z.dtype)
+        return self._forward(z, out)
 
     def derivative(self, z) -> np.ndarray:
         """f′(z) elementwise, a new array of z's shape and dtype."""
@@ -106,12 +111,16 @@ class Activation:
 
         ``a`` (= forward(z)) is read only when ``uses_output`` is True, and recomputed if None.
         """
-        z, grad_a = _as_float(z), _as_float(grad_a)
+        if type(z) is not np.ndarray or z.dtype.kind != "f":
+            z = _as_float(z)
+        if type(grad_a) is not np.ndarray or grad_a.dtype.kind != "f":
+            grad_a = _as_float(grad_a)
         if grad_a.shape != z.shape:
             raise ValueError(f"grad_a has shape {grad_a.shape}, expected z's shape {z.shape}")
         if self.uses_output:
             a = self.forward(z) if a is None else _as_float(a)
-        out = _buffer(out, z.shape, np.result_type(z, grad_a))
+        if out is None or type(out) is not np.ndarray or out.shape != z.shape:
+            out = _buffer(out, z.shape, np.result_type(z, grad_a))
         return self._backward(z, a, grad_a, out)
 
     def _forward(self, z, out):

@@ -88,6 +88,12 @@ class History(Callback):
         last = {k: v[-1] for k, v in self.history.items() if not k.startswith("layers.")}
         return f"History(epochs={len(self.epoch)}, last={last})"
 
+    def _repr_html_(self) -> str:
+        """Loss and accuracy curves: what Jupyter shows for a History."""
+        from neuralab import display  # drawing is an application's: imported when shown
+
+        return display.history_html(self)
+
 
 class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved for ``patience`` epochs in a row.

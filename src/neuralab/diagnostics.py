@@ -17,18 +17,19 @@ from neuralab.layers import Dense
 from neuralab.network import CHUNK
 
 __all__ = [
-    "layer_stats", "current_stats", "BatchStats", "history_logs", "gradient_check", "STATS",
+    "layer_stats", "LayerStats", "current_stats", "BatchStats", "history_logs", "gradient_check",
+    "STATS",
     "SATURATION_THRESHOLD",
 ]
 
 #: The statistics of each layer, in the order ``layer_stats`` gives them.
 STATS = ("grad_norm_weight", "grad_norm_bias", "activation_mean", "activation_std",
-         "saturated_fraction", "dead_fraction")
+         "saturated_fraction", "dead_fraction", "frozen_fraction")
 #: A unit is saturated where |f′(z)| < SATURATION_THRESHOLD × max |f′|.
 SATURATION_THRESHOLD = 0.01
 
 
-def layer_stats(net, x, y, *, check: bool = True) -> list[dict]:
+def layer_stats(net, x, y, *, check: bool = True) -> LayerStats:
     """Statistics of every Dense layer of ``net`` on the data (x, y); one dict per layer.
 
     Keys of each dict:
@@ -42,6 +43,10 @@ def layer_stats(net, x, y, *, check: bool = True) -> list[dict]:
             every z ≤ 0. None for softmax, whose derivative is not elementwise.
         dead_fraction: the fraction of units whose output is exactly 0 for every sample of x
             (a dead ReLU, claim C8); 0 for activations that are never exactly 0.
+        frozen_fraction: the fraction of units whose |f′(z)| is below 1% of its maximum for
+            every sample of x: saturated everywhere (a sigmoid pinned at 0 or 1, an ELU deep in
+            its left tail, and a dead ReLU too), so no gradient reaches their inputs. None for
+            softmax.
 
     Runs 1,024 rows at a time (dropout off): ``net.forward``, a look at each layer's z and a,
     then ``net.backward``. Leaves the gradients of the mean loss over x in every ``.grad``, as
@@ -62,7 +67,17 @@ def layer_stats(net, x, y, *, check: bool = True) -> list[dict]:
         net.backward(y[rows], check=False)
         total += net.flat.grad * (len(x[rows]) / len(x))  # chunk mean → mean over all of x
     net.flat.grad[...] = total
-    return [tallies[i].result(i, layer) for i, layer in dense]
+    return LayerStats(tallies[i].result(i, layer) for i, layer in dense)
+
+
+class LayerStats(list):
+    """What ``layer_stats`` returns: a list of one dict per layer that Jupyter shows as a
+    bar chart of each layer's speed of learning and a table (``_repr_html_``)."""
+
+    def _repr_html_(self) -> str:
+        from neuralab import display  # the drawing is an application's: imported when shown
+
+        return display.stats_html(self)
 
 
 def current_stats(net) -> list[dict]:
@@ -112,6 +127,7 @@ class _Tally:
     def __init__(self, layer: Dense):
         self.count = self.total = self.squares = self.saturated = 0.0
         self.alive = np.zeros(layer.out_features, bool)
+        self.sloped = np.zeros(layer.out_features, bool)  # |f′| above the threshold somewhere
         max_derivative = layer.activation.max_derivative
         self.threshold = None if max_derivative is None else SATURATION_THRESHOLD * max_derivative
 
@@ -122,8 +138,9 @@ class _Tally:
         self.squares += float(np.sum(np.square(a, dtype=np.float64)))
         self.alive |= (a != 0).any(axis=0)
         if self.threshold is not None:
-            slope = np.abs(layer.activation.derivative(layer.z))
-            self.saturated += np.count_nonzero(slope < self.threshold)
+            flat = np.abs(layer.activation.derivative(layer.z)) < self.threshold
+            self.saturated += np.count_nonzero(flat)
+            self.sloped |= ~flat.all(axis=0)
 
     def result(self, index: int, layer: Dense) -> dict:
         mean = self.total / self.count
@@ -138,6 +155,8 @@ class _Tally:
             "saturated_fraction": (None if self.threshold is None
                                    else float(self.saturated) / self.count),
             "dead_fraction": float(np.mean(~self.alive)),
+            "frozen_fraction": (None if self.threshold is None
+                                else float(np.mean(~self.sloped))),
         }
 
 

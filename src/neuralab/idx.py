@@ -116,7 +116,7 @@ def read_idx(path, magic: int | None = None) -> np.ndarray:
 @contextlib.contextmanager
 def _open_idx(path: Path):
     """(stream of the IDX bytes, file size, gzipped?) for a regular file, gunzipping on the fly."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
     with os.fdopen(fd, "rb") as raw:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

@@ -111,6 +111,10 @@ def weight_bytes(in_features: int, out_features: int, dtype) -> int:
     return in_features * out_features * (8 + 4 * np.dtype(dtype).itemsize)
 
 
+def _no_forward() -> ValueError:
+    return ValueError("call forward(x) before backward: Dense keeps x, z and a there")
+
+
 class Dense:
     """A fully connected layer: a = f(z), z = x @ W + b.
 
@@ -174,7 +178,8 @@ class Dense:
         δ = f.backward(z, a, ∂C/∂a), then ``backward_delta(δ)``. With a ``work`` space δ is
         computed in place, over ``grad_out`` (a buffer of the layer above in ``fit``).
         """
-        self._require_forward()
+        if self.z is None:
+            raise _no_forward()
         delta = self.activation.backward(self.z, self.a, grad_out,
                                          out=None if work is None else grad_out)
         return self.backward_delta(delta, work, accumulate)
@@ -186,7 +191,8 @@ class Dense:
         PyTorch); ``False`` overwrites them. Returns ∂C/∂x = δ Wᵀ, written into ``work.grad_in``
         when a work space is given, or None when that work space needs no ∂C/∂x.
         """
-        self._require_forward()
+        if self.z is None:
+            raise _no_forward()
         if accumulate:
             self.weight.grad += self.x.T @ delta
             if self.bias is not None:
@@ -210,10 +216,6 @@ class Dense:
     def clear(self) -> None:
         """Forget the last forward's x, z and a (they may hold a whole batch of data)."""
         self.x = self.z = self.a = None
-
-    def _require_forward(self):
-        if self.z is None:
-            raise ValueError("call forward(x) before backward: Dense keeps x, z and a there")
 
     def __repr__(self) -> str:
         return (f"Dense({self.in_features}, {self.out_features}, "

@@ -59,18 +59,13 @@ def load(path) -> Network:
     description, or arrays holding NaN or inf.
     """
     path = os.fspath(path)
-    data = safefile.read_regular_file(path, "neuralab model file")
-    not_ours = f"{path} is not a neuralab model file"
-    header, metadata = safefile.read_header(path, data, not_ours)
-    if metadata.get("format") != FORMAT_NAME or "neuralab" not in metadata:
-        raise ValueError(f"{not_ours}: it is a safetensors file without neuralab's description "
-                         "(written by another program?)")
-    described = safefile.json_loads(metadata["neuralab"], f"{not_ours}: its description")
+    data, header, described = safefile.read_described(
+        path, "neuralab model file", FORMAT_NAME, "neuralab",
+        "it is a safetensors file without neuralab's description (written by another program?)")
     expected = expected_arrays(path, described)
-    data_size = len(data) - 8 - int.from_bytes(data[:8], "little")
-    safefile.check_arrays(path, header, expected, data_size)
+    safefile.check_arrays(path, header, expected, safefile.data_size(data))
     net = _build(path, described)
-    net.load_state_dict(safefile.load_arrays(path, data, not_ours))
+    net.load_state_dict(safefile.load_arrays(path, data, f"{path} is not a neuralab model file"))
     return net
 
 

@@ -99,9 +99,8 @@ class Network:
         """
         if check:
             x = self.check_inputs(x)
-        works = workspace if workspace is not None else [None] * len(self.layers)
-        for layer, work in zip(self.layers, works, strict=True):
-            x = layer.forward(x, training=training, work=work)
+        for i, layer in enumerate(self.layers):
+            x = layer.forward(x, training, None if workspace is None else workspace[i])
         return x
 
     def backward(self, y, sample_weight=None, *, check: bool = True,
@@ -123,12 +122,12 @@ class Network:
         value, grad = self.loss.value_and_delta(last.z, last.a, y, last.activation,
                                                 sample_weight)
         accumulate = workspace is None
-        works = workspace if workspace is not None else [None] * len(self.layers)
+        works = [None] * len(self.layers) if workspace is None else workspace
         grad = last.backward_delta(grad, works[-1], accumulate)
-        for layer, work in zip(reversed(self.layers[:-1]), reversed(works[:-1]), strict=True):
+        for i in range(len(self.layers) - 2, -1, -1):
             if grad is None:  # below the first Dense layer: nobody needs ∂C/∂x
                 break
-            grad = layer.backward(grad, work, accumulate)
+            grad = self.layers[i].backward(grad, works[i], accumulate)
         return value
 
     def workspace(self, batch_size: int) -> list[Workspace | None]:
@@ -269,6 +268,26 @@ class Network:
         from neuralab import modelfile
 
         modelfile.save(self, path)
+
+    def to_onnx(self, path=None, **options):
+        """Export to ONNX (one Gemm per Dense layer); see :func:`neuralab.export.to_onnx`."""
+        from neuralab import export  # an application of the network: imported when used
+
+        return export.to_onnx(self, path, **options)
+
+    # --- display ------------------------------------------------------------------------------
+
+    def summary(self) -> None:
+        """Print a table of the layers: shapes, activations, parameter counts (as Keras)."""
+        from neuralab import display
+
+        print(display.summary_text(self))
+
+    def _repr_html_(self) -> str:
+        """The summary table as HTML: what Jupyter shows for a Network."""
+        from neuralab import display
+
+        return display.summary_html(self)
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)

@@ -16,6 +16,7 @@ Each family (``activations``, ``losses``, ``optimizers``, ``initializers``, ``sc
 
     >>> reg = Registry("activation")
     >>> reg.register("sigmoid", dict, aliases=("logistic",))
+    <class 'dict'>
     >>> reg.canonical("Logistic")
     'sigmoid'
 """

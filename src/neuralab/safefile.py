@@ -39,8 +39,11 @@ import numpy as np
 from safetensors import SafetensorError
 from safetensors.numpy import load as tensors_from_bytes
 
-__all__ = ["read_regular_file", "read_header", "check_arrays", "load_arrays", "write_atomic",
-           "check_finite", "writable_target", "check_writable", "json_loads"]
+__all__ = [
+    "read_regular_file", "read_header", "read_described", "data_size", "check_arrays",
+    "load_arrays", "write_atomic", "check_finite", "writable_target", "check_writable",
+    "json_loads",
+]
 
 #: safetensors dtype codes for the two dtypes neuralab writes.
 DTYPE_CODES = {"F32": np.dtype("float32"), "F64": np.dtype("float64")}
@@ -60,7 +63,9 @@ def _kind(mode: int) -> str:
 def read_regular_file(path: str, what: str = "file") -> bytes:
     """The bytes of the regular file ``path``: at most its size, never blocking on a FIFO."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        # O_NONBLOCK: opening a FIFO must not wait for a writer (POSIX; absent on Windows)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         if err.errno == errno.ENXIO:  # a socket cannot be opened as a file
             raise ValueError(f"{path} is a socket, not a {what}") from None
@@ -107,6 +112,26 @@ def read_header(path: str, data: bytes, not_ours: str) -> tuple[dict, dict]:
     if not isinstance(metadata, dict):
         raise ValueError(f"{not_ours}: its metadata is not a JSON object")
     return header, metadata
+
+
+def read_described(path: str, what: str, format_name: str, key: str, hint: str):
+    """(bytes, array headers, description) of a neuralab file: a regular file, a safetensors
+    header, metadata ``format`` equal to ``format_name`` and a JSON description under ``key``.
+
+    ``what`` names the kind of file in errors; ``hint`` says what a file without the
+    description probably is.
+    """
+    data = read_regular_file(path, what)
+    not_ours = f"{path} is not a {what}"
+    header, metadata = read_header(path, data, not_ours)
+    if metadata.get("format") != format_name or key not in metadata:
+        raise ValueError(f"{not_ours}: {hint}")
+    return data, header, json_loads(metadata[key], f"{not_ours}: its description")
+
+
+def data_size(data: bytes) -> int:
+    """Bytes after a safetensors file's header: what its arrays' byte ranges must fit in."""
+    return len(data) - 8 - int.from_bytes(data[:8], "little")
 
 
 def check_arrays(path: str, header: dict, expected: dict, data_size: int) -> None:
@@ -243,6 +268,10 @@ def _remove_stale_temporaries(folder: str) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0 tests it on POSIX; on Windows os.kill would
+    end the process, so there every writer counts as alive and nothing is removed)."""
+    if os.name == "nt":
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -6,7 +6,8 @@ Commands, one module each in this package:
 - ``train``: train a multilayer perceptron on a data set and save it;
 - ``evaluate``: loss, accuracy and confusion matrix of a saved model;
 - ``lab``: run the seed's claims as experiments and write the HTML report;
-- ``bench``: time training and prediction against this machine's matrix-product rate.
+- ``bench``: time training and prediction against this machine's matrix-product rate;
+- ``play``: the playground, a live network in the browser.
 
 Each command module has ``add_parser(subparsers)``, which declares its options (every one
 documented, with its default, in ``--help``), and ``run(args) -> int``, which does the work and
@@ -27,13 +28,13 @@ import os
 import sys
 
 from neuralab import __version__
-from neuralab.cli import activations, bench, evaluate, lab, train
+from neuralab.cli import activations, bench, evaluate, export, lab, play, sweep, train
 from neuralab.cli.common import HelpFormatter, Parser
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 COMMANDS = {"activations": activations, "train": train, "evaluate": evaluate, "lab": lab,
-            "bench": bench}
+            "bench": bench, "export": export, "sweep": sweep, "play": play}
 """Command name → its module (``add_parser``, ``run``), in the order ``--help`` lists them."""
 
 

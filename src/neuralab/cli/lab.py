@@ -11,8 +11,9 @@ __all__ = ["add_parser", "run", "verdict_table"]
 
 # The command's own words, per report language.
 _HEAD = {"en": ("claim", "verdict", "experiment"), "zh": ("论断", "结论", "实验")}
-_REPRODUCED = {"en": "reproduced", "zh": "已复现"}
-_NOT_REPRODUCED = {"en": "not reproduced", "zh": "未复现"}
+_OUTCOMES = {"reproduced": {"en": "reproduced", "zh": "已复现"},
+             "qualified": {"en": "reproduced, but …", "zh": "已复现,但……"},
+             "not_reproduced": {"en": "not reproduced", "zh": "未复现"}}
 _REPORT = {"en": "report: {}", "zh": "报告:{}"}
 
 
@@ -35,6 +36,27 @@ def add_parser(subparsers):
                         help="language of the report")
     parser.add_argument("--seed", type=integer(0), default=0, metavar="N",
                         help="seed of every random generator")
+    parser.add_argument("--backend", choices=("serial", "loky", "dask", "ray"),
+                        default="serial",
+                        help="where the trainings run: here one after the other (serial), on "
+                             "local processes (loky), or on a Dask or Ray cluster, as in "
+                             "'neuralab sweep'; the numbers are the same")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="the cluster's scheduler for --backend dask or ray, e.g. "
+                             "tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, else a "
+                             "local cluster)")
+    parser.add_argument("--jobs", type=integer(1), default=None, metavar="N",
+                        help="local worker processes for loky or a local cluster (default: "
+                             "one per core)")
+    parser.add_argument("--set", nargs="+", default=None, metavar="KEY=VALUE", dest="changes",
+                        help="change parameters of the one experiment --only names, e.g. "
+                             "--only zero_mean --set lr=0.5 epochs=40 (nested ones with a dot: "
+                             "neuron.lr=0.3); each value is checked against the declared one, "
+                             "and the report lists the changes. --list-params shows what can "
+                             "be set")
+    parser.add_argument("--list-params", action="store_true",
+                        help="list the parameters each experiment (or those --only names) "
+                             "lets --set change, with their quick and full values, and exit")
     return parser
 
 
@@ -44,11 +66,17 @@ def run(args) -> int:
 
     for name in args.only or ():  # an unknown id stops here, before the folder is made
         lab.EXPERIMENTS.canonical(name)
+    if args.list_params:
+        print(params_table(args.only))
+        return 0
+    params = _changes(args.only, args.changes)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ValueError(f"--out {args.out}: cannot create the folder: {error.strerror}") from None
-    results = lab.run(args.only, quick=args.quick, seed=args.seed, out=args.out, lang=args.lang)
+    results = lab.run(args.only, quick=args.quick, seed=args.seed, out=args.out, lang=args.lang,
+                      backend=args.backend, n_jobs=args.jobs, scheduler=args.scheduler,
+                      params=params)
     print(verdict_table(results, args.lang))
     print(_REPORT[args.lang].format(args.out / "report.html"))
     return 0
@@ -63,8 +91,7 @@ def verdict_table(results, lang: str = "en") -> str:
     from neuralab.lab.claims import CLAIMS
 
     rows = [
-        (f"{v.claim} {CLAIMS[v.claim].short(lang)}",
-         (_REPRODUCED if v.reproduced else _NOT_REPRODUCED)[lang], r.id)
+        (f"{v.claim} {CLAIMS[v.claim].short(lang)}", _OUTCOMES[v.outcome][lang], r.id)
         for r in results for v in r.verdicts
     ]
     rows.sort(key=lambda row: int(row[0].split()[0][1:]))
@@ -75,6 +102,33 @@ def verdict_table(results, lang: str = "en") -> str:
         .rstrip()
         for row in rows
     )
+
+
+def _changes(only, changes) -> dict | None:
+    """``--set`` as ``{experiment id: {key: text}}``; it needs --only with one experiment."""
+    if not changes:
+        return None
+    from neuralab.lab.settings import parse_assignments
+
+    if not only or len(only) != 1:
+        raise ValueError("--set changes the parameters of one experiment: name it with --only "
+                         "ID (neuralab lab --list-params shows each experiment's)")
+    return {only[0]: parse_assignments(changes)}
+
+
+def params_table(only=None) -> str:
+    """The parameters ``--set`` may change, per experiment: key, quick value, full value."""
+    from neuralab.cli.common import format_table
+    from neuralab.lab.experiment import selected
+    from neuralab.lab.settings import describe
+
+    rows = [(exp.id, key, _short(quick), _short(full))
+            for exp in selected(only) for key, quick, full in describe(exp)]
+    return format_table(rows, header=("experiment", "parameter", "quick", "full"))
+
+
+def _short(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _width(text: str) -> int:

@@ -35,7 +35,9 @@ def add_parser(subparsers):
         "neuralab train --data digits --layers 64,32 --activation relu "
         "--optimizer adam --epochs 20 --out model.safetensors")
     add = parser.add_argument
-    add("--data", default="digits", metavar="NAME", help="data set (e.g. digits, mnist, moons)")
+    add("--data", default="digits", metavar="NAME",
+        help="data set (e.g. digits, mnist, moons), or your own .csv or .npz file (features, "
+             "then a label column; see docs/sweeps.md)")
     add("--layers", type=layer_sizes, default="64,32",
         help="hidden-layer widths, comma-separated; '' for none (softmax regression)")
     add("--activation", default="relu", metavar="NAME", help="hidden-layer activation")

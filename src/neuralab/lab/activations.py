@@ -5,20 +5,22 @@ f′ (by central differences of f, not from the library's formula), whether f of
 input has mean 0, and how f′ dies out on each side (saturation: "hard" where f′ is exactly 0 past
 some c, "soft" where f′ → 0 without reaching it, "none"). Then the same three activations the seed
 discusses inside trained networks on the digits: per hidden layer the mean output (the "offset"),
-the fraction of saturated units, the dead units, and ‖∂C/∂b‖, Nielsen's speed of learning.
+the share of (unit, sample) pairs where f′ ≈ 0, the frozen and dead units, and ‖∂C/∂b‖,
+Nielsen's speed of learning. Figures and tables: :mod:`.activations_figures`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from neuralab import activations, diagnostics, plots
+from neuralab import activations, diagnostics
 from neuralab.network import mlp
 
-from .base import Context, Figure, Table, Verdict
+from . import activations_figures as figures
+from .base import Verdict
 from .experiment import Experiment, PerMode
 from .measures import hidden_layers
-from .text import labels, say
+from .text import say
 
 TRAINED = ("sigmoid", "tanh", "relu")
 GRID = (-30.0, 30.0, 60001)
@@ -32,6 +34,10 @@ ZERO_MEAN_TOL = 0.01
 OFFSET_MIN = 0.2
 RELU_OFFSET_MIN = 0.05
 DECAY_MIN = 0.1
+DOCS = {"C3": "activations.md#soft-and-hard-saturation-c3-c7",
+        "C5": "activations.md#the-offset-of-non-zero-mean-outputs-c5-c6-c8",
+        "C7": "activations.md#why-gradients-vanish-c4-c6-c7",
+        "C8": "activations.md#the-offset-of-non-zero-mean-outputs-c5-c6-c8"}
 
 
 class Activations(Experiment):
@@ -40,13 +46,14 @@ class Activations(Experiment):
     id = "activations"
     claims = ("C3", "C5", "C7", "C8")
     params = {
-        "grid": f"z in [{GRID[0]:g}, {GRID[1]:g}], step {(GRID[1] - GRID[0]) / (GRID[2] - 1):g} "
-                "(float64)",
+        "grid": {"from": GRID[0], "to": GRID[1], "step": (GRID[1] - GRID[0]) / (GRID[2] - 1),
+                 "dtype": "float64"},
         "tails": list(TAILS), "sizes": [64, 32, 32, 32, 10], "data": "digits",
         "optimizer": "adam", "lr": 0.01, "batch_size": 32, "epochs": PerMode(quick=15, full=60),
-        "init": "library default",
+        "init": {name: "he_normal" if name == "relu" else "xavier_uniform" for name in TRAINED},
     }
     constants = {"low": GRID[0], "high": GRID[1]}
+    settable = ("lr", "batch_size", "epochs")
 
     def units(self, p):
         return [("functions",), *(("train", name) for name in TRAINED)]
@@ -75,10 +82,10 @@ class Activations(Experiment):
         ]
 
     def tables(self, numbers, ctx):
-        return [_function_table(numbers["functions"]), _layer_table(numbers["layers"])]
+        return figures.tables(numbers, TEXT)
 
     def draw(self, numbers, ctx):
-        return [_draw_functions(numbers["functions"], ctx), _draw_layers(numbers["layers"], ctx)]
+        return figures.draw(numbers, ctx, TEXT)
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -161,19 +168,28 @@ def verdict_c3(sigmoid: dict, saturated: list[float]) -> Verdict:
     """C3: sigmoid's outputs lie strictly in (0, 1), max f′ ≤ 0.25, soft saturation both sides."""
     ok = (sigmoid["min"] > 0 and sigmoid["max"] < 1 and sigmoid["max_derivative"] <= 0.25 + 1e-6
           and sigmoid["left"] == sigmoid["right"] == "soft")
+    finding = say(TEXT, "c3_found", low=sigmoid["min"], gap=1 - sigmoid["max"],
+                  slope=sigmoid["max_derivative"], far=TAILS[-1],
+                  left=figures.side_text(sigmoid["left"]),
+                  right=figures.side_text(sigmoid["right"]))
     return Verdict("C3", bool(ok),
                    say(TEXT, "c3", low=GRID[0], high=GRID[1], ratio=SOFT_RATIO, far=TAILS[-1]),
                    {"min": sigmoid["min"], "max": sigmoid["max"],
-                    "max_derivative": sigmoid["max_derivative"], "left": sigmoid["left"],
-                    "right": sigmoid["right"], "saturated_fraction": saturated})
+                    "max_derivative": sigmoid["max_derivative"],
+                    "left": figures.side_text(sigmoid["left"]),
+                    "right": figures.side_text(sigmoid["right"]),
+                    "saturated_fraction": saturated},
+                   finding=finding, derivation=DOCS["C3"])
 
 
 def verdict_c5(sigmoid_means: list[float], sigmoid_min: float, tanh_means: list[float]) -> Verdict:
     """C5: every sigmoid output is positive and every hidden layer's mean is ≥ OFFSET_MIN."""
     ok = sigmoid_min > 0 and min(sigmoid_means) >= OFFSET_MIN
+    finding = say(TEXT, "c5_found", low=min(sigmoid_means), high=max(sigmoid_means),
+                  tanh=max(abs(m) for m in tanh_means))
     return Verdict("C5", bool(ok), say(TEXT, "c5", offset=OFFSET_MIN),
                    {"sigmoid_layer_means": sigmoid_means, "sigmoid_min_output": sigmoid_min,
-                    "tanh_layer_means": tanh_means})
+                    "tanh_layer_means": tanh_means}, finding=finding, derivation=DOCS["C5"])
 
 
 def verdict_c7(relu: dict, relu_ratio: float, sigmoid_ratio: float) -> Verdict:
@@ -182,79 +198,25 @@ def verdict_c7(relu: dict, relu_ratio: float, sigmoid_ratio: float) -> Verdict:
     slope_lo, slope_hi = relu["slope_on_positive_side"]
     ok = (relu["left"] == "hard" and relu["right"] == "none" and abs(slope_lo - 1) < 1e-6
           and abs(slope_hi - 1) < 1e-6 and relu_ratio >= DECAY_MIN and relu_ratio > sigmoid_ratio)
+    finding = say(TEXT, "c7_found", relu=relu_ratio, sigmoid=sigmoid_ratio,
+                  kind=figures.saturation_text(relu["left"], relu["right"]))
     return Verdict("C7", bool(ok), say(TEXT, "c7", tails=TAILS, decay=DECAY_MIN),
-                   {"left": relu["left"], "right": relu["right"],
+                   {"left": figures.side_text(relu["left"]),
+                    "right": figures.side_text(relu["right"]),
                     "slope_on_positive_side": [slope_lo, slope_hi],
-                    "relu_first_over_last": relu_ratio, "sigmoid_first_over_last": sigmoid_ratio})
+                    "relu_first_over_last": relu_ratio, "sigmoid_first_over_last": sigmoid_ratio},
+                   finding=finding, derivation=DOCS["C7"])
 
 
 def verdict_c8(relu_means: list[float], relu_min: float, dead: list[float]) -> Verdict:
     """C8 (the offset half): ReLU outputs are never negative and every layer's mean ≥
     RELU_OFFSET_MIN. Dead units are shown here; ``dead_relu`` measures how they grow."""
     ok = relu_min >= 0 and min(relu_means) >= RELU_OFFSET_MIN
+    finding = say(TEXT, "c8_found", low=min(relu_means), high=max(relu_means),
+                  smallest=relu_min, dead=max(dead))
     return Verdict("C8", bool(ok), say(TEXT, "c8", offset=RELU_OFFSET_MIN),
                    {"relu_layer_means": relu_means, "relu_min_output": relu_min,
-                    "dead_fraction": dead})
-
-
-# --- figures and tables ----------------------------------------------------------------------
-
-
-def _draw_functions(props: dict, ctx: Context) -> Figure:
-    names = list(props)
-    fig, axes = plots.subplots(3, 4, size=(3.2, 2.6), squeeze=False)
-    z = np.linspace(-5, 5, 801)
-    for ax, name in zip(axes.ravel(), names, strict=True):
-        act, color = activations.get(name), plots.activation_color(name)
-        ax.plot(z, act.forward(z), color=color, label="f(z)")
-        ax.plot(z, act.derivative(z), color=color, linestyle="--", label="f′(z)")
-        ax.axhline(0, color="0.7", linewidth=0.6)
-        kind = describe_saturation(props[name]["left"], props[name]["right"])
-        ax.set(title=f"{name} (saturation: {kind})", xlabel="pre-activation z",
-               ylabel="f(z), f′(z)", ylim=(-1.5, 3))
-        ax.title.set_fontsize(9)
-        ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle("Activation functions (solid) and their derivatives (dashed)")
-    path = plots.save(fig, ctx.figure_path("activations-functions"))
-    return Figure(path, say(TEXT, "functions_caption"))
-
-
-def _draw_layers(layers: dict, ctx: Context) -> Figure:
-    fig, (mean_ax, sat_ax, grad_ax) = plots.subplots(1, 3, size=(4.0, 3.3))
-    for shift, (name, stats) in zip((-0.1, 0.0, 0.1), layers.items(), strict=True):
-        depth = np.arange(1, len(stats) + 1)
-        style = {"color": plots.activation_color(name), "marker": "o", "label": name}
-        mean_ax.errorbar(depth + shift, column(stats, "activation_mean"),
-                         yerr=column(stats, "activation_std"), capsize=3, **style)
-        sat_ax.plot(depth, column(stats, "saturated_fraction"), **style)
-        grad_ax.semilogy(depth, column(stats, "init_grad_norm_bias"), **style)
-    mean_ax.axhline(0, color="0.6", linewidth=0.8)
-    mean_ax.set(title="Mean output (± std), trained", ylabel="mean activation (unitless)")
-    sat_ax.set(title="Saturated units, trained", ylabel="fraction with |f′| < 1% of max f′",
-               ylim=(0, 1))
-    grad_ax.set(title="Speed of learning at initialisation", ylabel="‖∂C/∂b‖ (log scale)")
-    for ax in (mean_ax, sat_ax, grad_ax):
-        ax.set(xlabel="hidden layer (1 = nearest the input)", xticks=depth)
-        ax.legend(fontsize=8)
-    path = plots.save(fig, ctx.figure_path("activations-layers"))
-    return Figure(path, say(TEXT, "layers_caption"))
-
-
-def _function_table(props: dict) -> Table:
-    rows = [[name, p["min"], p["max"], p["declared_range"], p["max_derivative"],
-             p["mean_of_standard_normal"], abs(p["mean_of_standard_normal"]) < ZERO_MEAN_TOL,
-             describe_saturation(p["left"], p["right"]), p["declared_saturation"]]
-            for name, p in props.items()]
-    return Table(say(TEXT, "function_table"), labels(TEXT, "function_columns", tol=ZERO_MEAN_TOL),
-                 rows)
-
-
-def _layer_table(layers: dict) -> Table:
-    rows = [[name, i + 1, s["activation_mean"], s["activation_std"], s["activation_min"],
-             s["saturated_fraction"], s["dead_fraction"], s["init_grad_norm_bias"],
-             s["grad_norm_bias"], s["test_accuracy"]]
-            for name, stats in layers.items() for i, s in enumerate(stats)]
-    return Table(say(TEXT, "layer_table"), labels(TEXT, "layer_columns"), rows)
+                    "dead_fraction": dead}, finding=finding, derivation=DOCS["C8"])
 
 
 TEXT = {
@@ -266,44 +228,42 @@ TEXT = {
             "|z| = {tails[0]:g}, {tails[1]:g} and {tails[2]:g} on each side to classify "
             "saturation.\n\n"
             "Three networks {sizes:–} with sigmoid, tanh and ReLU hidden layers (softmax output, "
-            "cross-entropy, the library's default initialisation) are trained on the 8×8 "
-            "{data} with the same {optimizer} optimizer (learning rate {lr:g}, {epochs} epochs, "
-            "batches of {batch_size}); their hidden layers are measured on the training set."),
+            "cross-entropy, the library's default initialisation: He for ReLU, Xavier for the "
+            "others) are trained on the 8×8 {data} with the same {optimizer} optimizer (learning "
+            "rate {lr:g}, {epochs} epochs, batches of {batch_size}); their hidden layers are "
+            "measured on the training set."),
         "c3": (
             "on z ∈ [{low:g}, {high:g}] every sigmoid output is strictly between 0 and 1, the "
             "largest slope (central differences) is ≤ 0.25, and on both sides f′ is not exactly "
             "0 but falls below {ratio:g} × max f′ by |z| = {far:g} (soft saturation). The "
-            "saturated fraction of the trained sigmoid layers is shown as evidence."),
+            "share of (unit, sample) pairs with f′ ≈ 0 in the trained sigmoid layers is shown as "
+            "evidence."),
+        "c3_found": ("sigmoid's outputs stay between {low:.1e} and 1 − {gap:.1e}, its largest "
+                     "slope is {slope:.4f}; at |z| = {far:g}: {left} on the left, {right} on "
+                     "the right"),
         "c5": (
             "in the trained sigmoid network every hidden output on the training set is > 0 and "
             "every hidden layer's mean output is ≥ {offset} (not zero-mean: the next layer's "
             "input is offset). The tanh network's means are shown for contrast."),
+        "c5_found": ("the sigmoid layers' mean outputs lie between {low:.2f} and {high:.2f}; "
+                     "the tanh layers' within ±{tanh:.2f}"),
         "c7": (
             "ReLU's f′ is exactly 0 at z = −{tails[0]:g}, −{tails[1]:g}, −{tails[2]:g} (hard "
             "saturation), its measured slope is 1 (±1e-6) for every z > 0 (no saturation), and "
             "at initialisation ‖∂C/∂b‖ of the first hidden layer is ≥ {decay} × that of the last "
             "hidden layer and a larger share than in the sigmoid network (the gradient does not "
             "decay on its way down)."),
+        "c7_found": ("ReLU: {kind}; at initialisation the first hidden layer gets {relu:.0%} of "
+                     "the last one's ‖∂C/∂b‖, against {sigmoid:.0%} with sigmoid"),
         "c8": (
             "in the trained ReLU network no hidden output on the training set is negative and "
             "every hidden layer's mean output is ≥ {offset} (a positive offset, as with sigmoid). "
-            "The fraction of dead units is shown as evidence; the experiment dead_relu measures "
+            "The share of dead units is shown as evidence; the experiment dead_relu measures "
             "how it grows with the learning rate."),
-        "functions_caption": (
-            "Each activation f and its derivative f′. Where the dashed curve runs into 0 the unit "
-            "saturates: softly for sigmoid and tanh on both sides, hard for ReLU on the left."),
-        "layers_caption": (
-            "Hidden layers of the networks trained on digits: mean output, saturated fraction "
-            "and the gradient norm of the biases at initialisation, per layer."),
-        "function_table": "The functions, measured",
-        "function_columns": [
-            "activation", "min f on the grid", "max f on the grid", "declared range",
-            "max |f′| (numerical)", "E f(z), z ~ N(0, 1)", "zero-centred (|E f| < {tol:g})",
-            "saturation (measured)", "saturation (declared)"],
-        "layer_table": "Hidden layers of the trained networks (training set)",
-        "layer_columns": [
-            "activation", "layer", "mean", "std", "min", "saturated", "dead",
-            "‖∂C/∂b‖ at init", "‖∂C/∂b‖ trained", "test accuracy"],
+        "c8_found": ("the ReLU layers' mean outputs lie between {low:.2f} and {high:.2f}, the "
+                     "smallest output is {smallest:g}; at most {dead:.0%} of a layer's units are "
+                     "dead"),
+        **figures.TEXT_EN,
     },
     "zh": {
         "title": "激活函数:值域、导数、偏移与饱和",
@@ -311,36 +271,32 @@ TEXT = {
             "库中每个逐元素激活函数(softmax 不是逐元素的,未列入)在 z 从 {low:g} 到 {high:g} 的网格"
             "上以 float64 计算;在两侧 |z| = {tails[0]:g}、{tails[1]:g}、{tails[2]:g} 处读取 f′ 以"
             "判断饱和类型。\n\n"
-            "三个 {sizes:–} 网络,隐层分别使用 sigmoid、tanh、ReLU(softmax 输出、交叉熵、库的默认"
-            "初始化),在 8×8 {data} 上用相同的 {optimizer} 优化器(学习率 {lr:g},{epochs} 轮,批大小 "
-            "{batch_size})训练;在训练集上测量各隐层。"),
+            "三个 {sizes:–} 网络,隐藏层分别使用 sigmoid、tanh、ReLU(softmax 输出、交叉熵、库的默认"
+            "初始化:ReLU 用 He,其余用 Xavier),在 8×8 {data} 上用相同的 {optimizer} 优化器"
+            "(学习率 {lr:g},{epochs} 轮,批大小 {batch_size})训练;在训练集上测量各隐藏层。"),
         "c3": (
             "在 z ∈ [{low:g}, {high:g}] 上 sigmoid 的每个输出都严格位于 0 与 1 之间,最大斜率(中心"
             "差分)≤ 0.25,且两侧 f′ 都不恰好为 0,但在 |z| = {far:g} 时已小于 {ratio:g} × 最大 f′"
-            "(软饱和)。训练后 sigmoid 各层的饱和比例作为证据列出。"),
+            "(软饱和)。训练后 sigmoid 各隐藏层中 f′ ≈ 0 的(神经元, 样本)对所占比例作为证据列出。"),
+        "c3_found": ("sigmoid 的输出始终在 {low:.1e} 与 1 − {gap:.1e} 之间,最大斜率为 "
+                     "{slope:.4f};在 |z| = {far:g} 处:左侧{left},右侧{right}"),
         "c5": (
-            "在训练后的 sigmoid 网络中,训练集上每个隐层输出都 > 0,且每个隐层的平均输出 ≥ "
+            "在训练后的 sigmoid 网络中,训练集上每个隐藏层输出都 > 0,且每个隐藏层的平均输出 ≥ "
             "{offset}(不是 0 均值:下一层的输入存在偏移)。tanh 网络的均值作为对照列出。"),
+        "c5_found": ("sigmoid 各隐藏层的平均输出在 {low:.2f} 到 {high:.2f} 之间;tanh 各层在 "
+                     "±{tanh:.2f} 以内"),
         "c7": (
             "ReLU 的 f′ 在 z = −{tails[0]:g}、−{tails[1]:g}、−{tails[2]:g} 处恰好为 0(硬饱和),"
-            "在所有 z > 0 处测得的斜率为 1(±1e-6,不饱和);初始化时第一隐层的 ‖∂C/∂b‖ ≥ 最后一个"
-            "隐层的 {decay} 倍,且该比值大于 sigmoid 网络(梯度向下传递时不衰减)。"),
+            "在所有 z > 0 处测得的斜率为 1(±1e-6,不饱和);初始化时第一个隐藏层的 ‖∂C/∂b‖ ≥ 最后一个"
+            "隐藏层的 {decay} 倍,且该比值大于 sigmoid 网络(梯度向下传递时不衰减)。"),
+        "c7_found": ("ReLU:{kind};初始化时第一个隐藏层得到的 ‖∂C/∂b‖ 是最后一个的 {relu:.0%},"
+                     "sigmoid 只有 {sigmoid:.0%}"),
         "c8": (
-            "在训练后的 ReLU 网络中,训练集上没有任何隐层输出为负,且每个隐层的平均输出 ≥ "
+            "在训练后的 ReLU 网络中,训练集上没有任何隐藏层输出为负,且每个隐藏层的平均输出 ≥ "
             "{offset}(与 sigmoid 一样存在正的偏移)。死亡神经元的比例作为证据列出;实验 dead_relu "
             "测量它随学习率的增长。"),
-        "functions_caption": (
-            "每个激活函数 f 及其导数 f′。虚线趋于 0 的地方神经元饱和:sigmoid 与 tanh 两侧软饱和,"
-            "ReLU 左侧硬饱和。"),
-        "layers_caption": (
-            "在 digits 上训练的网络的各隐层:平均输出、饱和比例,以及初始化时偏置梯度的范数。"),
-        "function_table": "激活函数的测量值",
-        "function_columns": [
-            "激活函数", "网格上 f 的最小值", "网格上 f 的最大值", "声明的值域", "最大 |f′|(数值)",
-            "E f(z),z ~ N(0, 1)", "0 均值(|E f| < {tol:g})", "饱和(测量)", "饱和(声明)"],
-        "layer_table": "训练后网络的各隐层(训练集)",
-        "layer_columns": [
-            "激活函数", "层", "均值", "标准差", "最小值", "饱和比例", "死亡比例", "初始 ‖∂C/∂b‖",
-            "训练后 ‖∂C/∂b‖", "测试准确率"],
+        "c8_found": ("ReLU 各隐藏层的平均输出在 {low:.2f} 到 {high:.2f} 之间,最小的输出为 "
+                     "{smallest:g};每层死亡的神经元最多占 {dead:.0%}"),
+        **figures.TEXT_ZH,
     },
 }

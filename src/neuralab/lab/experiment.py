@@ -15,10 +15,10 @@ in three steps that the runner calls in order:
    tables.
 
 Defining the class registers it (``__init_subclass__``) in :data:`REGISTRY` under its id, so
-adding an experiment is one new file, listed once in :data:`neuralab.lab.MODULES`. Its prose —
-title, set-up, criteria, captions, table headers — lives in per-language text: the mapping
-``TEXT = {"en": {...}, "zh": {...}}`` at the end of its file, whose templates take the parameters
-through :meth:`str.format`, so that a number is typed once, in ``params``::
+adding an experiment is one new file in the lab's folder (the lab imports every module there).
+Its prose — title, set-up, criteria, captions, table headers — lives in per-language text: the
+mapping ``TEXT = {"en": {...}, "zh": {...}}`` at the end of its file, whose templates take the
+parameters through :meth:`str.format`, so that a number is typed once, in ``params``::
 
     class Tiny(Experiment):
         id, claims = "tiny", ("C9",)
@@ -32,10 +32,19 @@ through :meth:`str.format`, so that a number is typed once, in ``params``::
 
         def judge(self, numbers):
             return [Verdict("C9", numbers["quadratic"] > numbers["cross_entropy"],
-                            self.say("criterion"), numbers)]
+                            self.say("criterion"), numbers,
+                            finding=self.say("found", **numbers),
+                            derivation="losses.md#c9-the-quadratic-cost-makes-a-saturated-neuron-learn-slowly")]
 
-    TEXT = {"en": {"title": "…", "setup": "Both costs, {epochs} epochs.", "criterion": "…"},
-            "zh": {"title": "…", "setup": "两种损失,{epochs} 轮。", "criterion": "…"}}
+    TEXT = {"en": {"title": "…", "setup": "Both costs, {epochs} epochs.", "criterion": "…",
+                   "found": "quadratic {quadratic}, cross-entropy {cross_entropy}"},
+            "zh": {"title": "…", "setup": "两种损失,{epochs} 轮。", "criterion": "…",
+                   "found": "平方损失 {quadratic},交叉熵 {cross_entropy}"}}
+
+A verdict is reproduced, reproduced but … (``qualified=True``: the claim holds, but not all of
+it, or not for the seed's reason) or not reproduced; its ``finding`` says in one line what was
+measured, and ``derivation`` points to where the docs derive the claim. Figures are drawn in the
+report's language (``ctx.say(TEXT, "fig", …)`` gives a label in the figures' language).
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ from typing import Any, ClassVar
 
 from neuralab.registry import Registry
 
+from . import settings
 from .base import Context, Figure, Table, Verdict
 from .text import Text, say
 
@@ -86,6 +96,10 @@ class Experiment:
             hands the resolved dict to ``units`` and puts it in ``ctx.params``.
         constants: fixed numbers of the method that the text quotes (sample counts, grid
             sizes); unlike ``params`` they are not listed in ``results.json``.
+        settable: the parameters a user may change (``neuralab lab --set key=value``): those
+            the measurement reads, as dotted paths into ``params`` for nested ones
+            ("neuron.lr"). See :mod:`neuralab.lab.settings`.
+        choices: for settable names, the values allowed ({"data": ("digits", "mnist-5k")}).
         text: the per-language text; by default the ``TEXT`` mapping of the experiment's
             module. It needs a ``"title"`` and a ``"setup"`` entry; ``"setup"`` is formatted
             with the constants, the parameters of the mode, and ``quick`` and ``full`` (the
@@ -96,6 +110,8 @@ class Experiment:
     claims: ClassVar[tuple[str, ...]]
     params: ClassVar[dict[str, Any]] = {}
     constants: ClassVar[dict[str, Any]] = {}
+    settable: ClassVar[tuple[str, ...]] = ()
+    choices: ClassVar[dict[str, tuple[Any, ...]]] = {}
     text: ClassVar[Mapping[str, Any] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -109,9 +125,10 @@ class Experiment:
     # --- the declaration, read back ------------------------------------------------------
 
     @classmethod
-    def parameters(cls, quick: bool) -> dict[str, Any]:
-        """``params`` for one mode: every :class:`PerMode` replaced by its value."""
-        return resolve(cls.params, quick)
+    def parameters(cls, quick: bool, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``params`` for one mode: every :class:`PerMode` replaced by its value, then the
+        user's ``overrides`` (dotted keys, already checked by :func:`settings.check`)."""
+        return settings.apply(resolve(cls.params, quick), overrides or {})
 
     @classmethod
     def prose(cls) -> Mapping[str, Any]:
@@ -129,10 +146,12 @@ class Experiment:
         return cls.say("title")
 
     @classmethod
-    def setup(cls, quick: bool) -> Text:
-        """The set-up in words, with the parameters of the mode (and of both modes) filled in."""
-        return cls.say("setup", **cls.constants, **cls.parameters(quick),
-                       quick=cls.parameters(True), full=cls.parameters(False))
+    def setup(cls, quick: bool, overrides: Mapping[str, Any] | None = None) -> Text:
+        """The set-up in words, with the parameters of the mode (and of both modes) filled in;
+        the user's ``overrides`` apply to both modes."""
+        return cls.say("setup", **cls.constants, **cls.parameters(quick, overrides),
+                       quick=cls.parameters(True, overrides),
+                       full=cls.parameters(False, overrides))
 
     # --- the three steps (override these) ------------------------------------------------
 

@@ -13,8 +13,8 @@ import numpy as np
 
 from .text import Text, say
 
-__all__ = ["epochs_or_never", "epochs_to_target", "first_epoch", "hidden_layers", "later",
-           "median_epochs", "never", "never_last"]
+__all__ = ["epochs_or_never", "epochs_text", "epochs_to_target", "first_epoch", "hidden_layers",
+           "later", "median_epochs", "never", "never_last"]
 
 
 def first_epoch(values: Sequence[float], level: float, above: bool = False) -> int | None:
@@ -61,6 +61,14 @@ def epochs_or_never(epochs: float | None, budget: int) -> float | Text:
     return never(budget) if epochs is None or np.isinf(epochs) else epochs
 
 
+def epochs_text(epochs: float | None, budget: int) -> Text:
+    """An epoch count for a sentence: "12 epochs", or "never within 30 epochs" for None or
+    inf."""
+    if epochs is None or np.isinf(epochs):
+        return say(TEXT, "never_within", budget=budget)
+    return say(TEXT, "epochs", epochs=epochs)
+
+
 def hidden_layers(net, x) -> list:
     """The hidden layers of ``net`` after ``net.forward(x)``: each holds the pre-activations
     ``z`` and outputs ``a`` of its units for the inputs ``x`` (one row per sample)."""
@@ -68,4 +76,7 @@ def hidden_layers(net, x) -> list:
     return net.layers[:-1]
 
 
-TEXT = {"en": {"never": "never (> {budget})"}, "zh": {"never": "未达到(> {budget})"}}
+TEXT = {"en": {"never": "never (> {budget})", "never_within": "never within {budget} epochs",
+               "epochs": "{epochs:g} epochs"},
+        "zh": {"never": "未达到(> {budget})", "never_within": "{budget} 轮内未达到",
+               "epochs": "{epochs:g} 轮"}}

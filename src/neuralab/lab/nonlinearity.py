@@ -36,6 +36,7 @@ FORWARD_TOL = 1e-10
 COLLAPSE_TOL = 1e-4
 LINE_TOL = 0.01
 NONLINEAR_TARGET = 0.9
+DERIVATION = "activations.md#neurons-in-layers-and-why-a-nonlinearity-c1-c2"
 
 SCALAR = {"tanh": math.tanh, "relu": lambda z: max(0.0, z),
            "sigmoid": lambda z: 1.0 / (1.0 + math.exp(-z)), "identity": lambda z: z}
@@ -53,6 +54,7 @@ class Nonlinearity(Experiment):
         "c1_activations": ["tanh", "relu", "sigmoid"],
     }
     constants = {"c1_samples": C1_SAMPLES, "angles": ANGLES}
+    settable = ("n_samples", "epochs", "lr", "batch_size")
 
     def units(self, p):
         return [("c1",), *((name, model) for name in p["datasets"] for model in MODELS)]
@@ -168,7 +170,10 @@ def _train(model: str, data, p: dict, seed: int):
 def verdict_c1(layer_errors: list[float], shapes_ok: bool, tol: float = FORWARD_TOL) -> Verdict:
     """C1 holds if every layer's output equals the neuron-by-neuron computation."""
     return Verdict("C1", bool(shapes_ok and max(layer_errors) <= tol), say(TEXT, "c1", tol=tol),
-                   {"max_layer_error": max(layer_errors), "shapes_ok": shapes_ok})
+                   {"max_layer_error": max(layer_errors), "shapes_ok": shapes_ok},
+                   finding=say(TEXT, "c1_found", layers=len(layer_errors),
+                               error=max(layer_errors)),
+                   derivation=DERIVATION)
 
 
 def verdict_c2(collapse: float, accuracy: dict[str, dict[str, float]],
@@ -179,29 +184,34 @@ def verdict_c2(collapse: float, accuracy: dict[str, dict[str, float]],
     nonlinear = min(acc[m] for acc in accuracy.values() for m in ("tanh", "relu"))
     ok = (collapse <= COLLAPSE_TOL and above_line <= LINE_TOL
           and nonlinear >= NONLINEAR_TARGET > max(best_line.values()))
+    finding = say(TEXT, "c2_found", collapse=collapse,
+                  identity=max(acc["identity"] for acc in accuracy.values()),
+                  line=max(best_line.values()), nonlinear=nonlinear)
     return Verdict(
         "C2", bool(ok),
         say(TEXT, "c2", collapse=COLLAPSE_TOL, line=LINE_TOL, target=NONLINEAR_TARGET),
         {"collapse_error": collapse, "identity_minus_best_line": above_line,
          "best_line": best_line, "worst_nonlinear_accuracy": nonlinear},
+        finding=finding, derivation=DERIVATION,
     )
 
 
 # --- figure and table ------------------------------------------------------------------------
 
-_LABELS = {"linear": "one linear layer", "identity": "deep, f(x) = x", "tanh": "deep, tanh",
-           "relu": "deep, ReLU"}
-
-
 def _draw(nets, data, accuracy, ctx: Context) -> Figure:
-    fig, axes = plots.subplots(len(DATASETS), len(MODELS), size=(3.4, 3.2), squeeze=False)
+    fig, axes = plots.subplots(len(DATASETS), len(MODELS), size=(3.4, 3.3), squeeze=False)
+    axis_labels = (ctx.say(TEXT, "fig", "x1"), ctx.say(TEXT, "fig", "x2"))
     for row, name in zip(axes, DATASETS, strict=True):
         for ax, model in zip(row, MODELS, strict=True):
-            plots.decision_boundary(
-                ax, nets[name][model].predict_classes, data[name].x_test, data[name].y_test,
-                title=f"{name}: {_LABELS[model]}\ntest accuracy {accuracy[name][model]:.1%}")
+            title = ctx.say(TEXT, "fig", "panel", data=say(TEXT, "data_names", name),
+                            model=say(TEXT, "fig", "models", model),
+                            accuracy=accuracy[name][model])
+            plots.decision_boundary(ax, nets[name][model].predict_classes, data[name].x_test,
+                                    data[name].y_test, title=title, axis_labels=axis_labels)
             ax.title.set_color(plots.activation_color("identity" if model == "linear" else model))
-    fig.suptitle("Decision regions after training (points: test set)")
+    linear = max(accuracy[n][m] for n in DATASETS for m in ("linear", "identity"))
+    bent = min(accuracy[n][m] for n in DATASETS for m in ("tanh", "relu"))
+    fig.suptitle(ctx.say(TEXT, "fig", "title", linear=linear, bent=bent))
     path = plots.save(fig, ctx.figure_path("nonlinearity-boundaries"))
     return Figure(path, say(TEXT, "caption"))
 
@@ -240,9 +250,20 @@ TEXT = {
             "{line:.0%} above the best any straight line reaches on the same points; and the "
             "tanh and ReLU networks of the same shape reach ≥ {target:.0%}, which no straight "
             "line reaches"),
+        "c1_found": ("{layers} layers of the library's forward pass differ from the "
+                     "neuron-by-neuron computation by at most {error:.1e}"),
+        "c2_found": ("the deep f(x) = x network equals its collapsed single map to {collapse:.1e} "
+                     "and reaches at most {identity:.0%} test accuracy, where the best straight "
+                     "line gets {line:.0%}; tanh and ReLU reach at least {nonlinear:.0%}"),
         "caption": (
             "Decision regions on XOR and circles. Without a nonlinearity, one layer or many, the "
             "boundary is a straight line; with tanh or ReLU it bends around the classes."),
+        "fig": {"x1": "input x₁", "x2": "input x₂",
+                "panel": "{data}: {model}\ntest accuracy {accuracy:.1%}",
+                "models": {"linear": "one linear layer", "identity": "deep, f(x) = x",
+                           "tanh": "deep, tanh", "relu": "deep, ReLU"},
+                "title": ("Without a nonlinearity the boundary stays straight (at most "
+                          "{linear:.0%}); tanh and ReLU bend it (at least {bent:.0%})")},
         "data_names": {"xor": "XOR", "circles": "circles"},
         "accuracy_table": "Test accuracy, and the collapse check",
         "accuracy_columns": ["data set", "one linear layer", "deep, f(x)=x", "deep, tanh",
@@ -259,7 +280,7 @@ TEXT = {
             "和纯 Python 的逐个神经元计算。\n\n"
             "C2:二维 XOR(四个高斯簇)与两个同心圆,各 {n_samples} 个点,分为训练集与测试集。"
             "用同样的优化器与预算({optimizer},学习率 {lr:g},{epochs} 轮,批大小 {batch_size})"
-            "训练四个模型:带 softmax 的单层线性模型(感知机),以及隐层为 {hidden:–} 个单元的网络,"
+            "训练四个模型:带 softmax 的单层线性模型(感知机),以及隐藏层为 {hidden:–} 个单元的网络,"
             "激活函数分别为 f(x) = x、tanh、ReLU。随后把恒等网络合并为一个矩阵和一个偏置,并比较"
             "两者的输出;再把它的准确率与任何一条直线在同样的测试点上所能达到的最好准确率(尝试 "
             "{angles} 个方向及每个方向上的所有切分)进行比较。"),
@@ -270,9 +291,19 @@ TEXT = {
             "深层恒等网络的输出与其合并后的单个线性映射相同(最大差 ≤ {collapse:g});在每个数据集"
             "上它的测试准确率最多比任何一条直线在同样的点上所能达到的最好结果高 {line:.0%};同样"
             "结构的 tanh 与 ReLU 网络达到 ≥ {target:.0%},而没有任何直线能达到"),
+        "c1_found": "库的前向传播的 {layers} 层与逐个神经元的计算最多相差 {error:.1e}",
+        "c2_found": ("深层 f(x) = x 网络与合并后的单个线性映射相差 {collapse:.1e},测试准确率最多 "
+                     "{identity:.0%},而最好的直线能达到 {line:.0%};tanh 与 ReLU 至少达到 "
+                     "{nonlinear:.0%}"),
         "caption": (
             "XOR 与同心圆上的决策区域。没有非线性激活函数时,无论一层还是多层,边界都是一条直线;"
             "使用 tanh 或 ReLU 时,边界能弯曲以分开两类。"),
+        "fig": {"x1": "输入 x₁", "x2": "输入 x₂",
+                "panel": "{data}:{model}\n测试准确率 {accuracy:.1%}",
+                "models": {"linear": "单层线性", "identity": "深层,f(x) = x",
+                           "tanh": "深层,tanh", "relu": "深层,ReLU"},
+                "title": ("没有非线性激活函数时边界始终是直线(最多 {linear:.0%});tanh 与 ReLU "
+                          "让它弯曲(至少 {bent:.0%})")},
         "data_names": {"xor": "XOR", "circles": "同心圆"},
         "accuracy_table": "测试准确率与线性合并检验",
         "accuracy_columns": ["数据集", "单层线性", "深层 f(x)=x", "深层 tanh", "深层 ReLU",

@@ -3,24 +3,26 @@
 The seed names GD, Adagrad and Adam and stops ("to be continued"). Here every optimizer of the
 library — GD, SGD, SGD with momentum, Nesterov, Adagrad, RMSprop, Adam and AdamW — descends two
 classic surfaces from the same start (see :mod:`neuralab.lab.surfaces`: Rosenbrock's valley and
-an ill-conditioned bowl), and trains the same network on the digits at its default learning rate.
-An optimization function "works" if it lowers the training loss and reaches the bowl's minimum.
+an ill-conditioned bowl), and trains the same network on the digits at its default learning
+rate, every optimizer for the same number of steps: full-batch GD takes as many steps as the
+mini-batch optimizers, each on the whole training set. An optimization function "works" if it
+lowers the training loss and reaches the bowl's minimum. Figures: :mod:`.optimizers_figures`.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from neuralab import optimizers, plots
+from neuralab import optimizers
 from neuralab.network import mlp
 from neuralab.training import Callback
 
-from .base import Context, Figure, Table, Verdict
+from . import optimizers_figures as figures
+from .base import Verdict
 from .experiment import Experiment, PerMode
 from .surfaces import CURVATURES, ROTATION_DEGREES, SURFACES, TOLERANCE, best_descent
-from .text import labels, say
+from .text import say
 
 NAMES = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+DERIVATION = "optimizers.md#gradient-descent-full-batch-stochastic-mini-batch"
 
 
 class Optimizers(Experiment):
@@ -40,6 +42,8 @@ class Optimizers(Experiment):
                    "gd_batch": "full", "epochs": PerMode(quick=5, full=30),
                    "lr": {name: optimizers.get(name).lr for name in NAMES}},
     }
+    settable = ("lr_grid", "budget.rosenbrock", "budget.bowl", "digits.batch_size",
+                "digits.epochs")
 
     def units(self, p):
         return [*(("surfaces", name) for name in NAMES), *(("digits", name) for name in NAMES)]
@@ -68,12 +72,10 @@ class Optimizers(Experiment):
                             {n: r["steps"] for n, r in bowl.items()})]
 
     def tables(self, numbers, ctx):
-        return [_surface_table(numbers["surfaces"]), _digits_table(numbers["digits"])]
+        return figures.tables(numbers, TEXT)
 
     def draw(self, numbers, ctx):
-        surfaces = numbers["surfaces"]
-        return [*(_draw_paths(key, surfaces[key], ctx) for key in SURFACES),
-                _draw_values(surfaces, ctx), _draw_digits(numbers["digits"], ctx)]
+        return figures.draw(numbers, ctx, TEXT)
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -88,25 +90,36 @@ def kept(result: dict) -> dict:
 
 
 class _Evaluate(Callback):
-    """After each epoch: the training loss over the whole training set and the test accuracy."""
+    """Every ``every`` optimizer steps: the training loss over the whole training set and the
+    test accuracy, with the step count."""
 
-    def __init__(self, data):
-        self.data, self.loss, self.accuracy = data, [], []
+    def __init__(self, data, every: int):
+        self.data, self.every, self.steps = data, every, 0
+        self.step: list[int] = []
+        self.loss: list[float] = []
+        self.accuracy: list[float] = []
 
-    def on_epoch_end(self, epoch, logs=None):
-        self.loss.append(self.network.evaluate(self.data.x_train, self.data.y_train)["loss"])
-        self.accuracy.append(self.network.evaluate(self.data.x_test, self.data.y_test)["accuracy"])
+    def on_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.steps % self.every == 0:
+            self.step.append(self.steps)
+            self.loss.append(self.network.evaluate(self.data.x_train, self.data.y_train)["loss"])
+            self.accuracy.append(
+                self.network.evaluate(self.data.x_test, self.data.y_test)["accuracy"])
 
 
 def train_digits(name: str, data, p: dict, seed: int) -> dict:
-    """The digits net trained by optimizer ``name`` at its default learning rate."""
+    """The digits net trained by optimizer ``name`` at its default learning rate, for as many
+    steps as ``p["epochs"]`` epochs of mini-batches give (GD: that many full-batch steps)."""
     net = mlp(p["sizes"], p["activation"], seed=seed)
     start = net.evaluate(data.x_train, data.y_train)
-    record = _Evaluate(data)
-    net.fit(data.x_train, data.y_train, epochs=p["epochs"], optimizer=name,
-            batch_size=None if name == "gd" else p["batch_size"], callbacks=[record],
-            progress=False, seed=seed)
-    return {"lr": p["lr"][name], "loss": [start["loss"], *record.loss],
+    per_epoch = -(-len(data.x_train) // p["batch_size"])  # mini-batch steps per epoch
+    full_batch = name == "gd"
+    record = _Evaluate(data, every=per_epoch)
+    net.fit(data.x_train, data.y_train, epochs=p["epochs"] * (per_epoch if full_batch else 1),
+            optimizer=name, batch_size=None if full_batch else p["batch_size"],
+            callbacks=[record], progress=False, seed=seed)
+    return {"lr": p["lr"][name], "step": [0, *record.step], "loss": [start["loss"], *record.loss],
             "test_accuracy": [start["accuracy"], *record.accuracy],
             "initial_loss": start["loss"], "final_loss": record.loss[-1]}
 
@@ -125,107 +138,18 @@ def verdict_c12(digits_loss: dict[str, tuple[float, float]],
     lowers = {n: after < before for n, (before, after) in digits_loss.items()}
     reaches = {n: steps is not None for n, steps in bowl_steps.items()}
     ok = all(lowers.values()) and all(reaches.values())
+    worst = max(digits_loss, key=lambda n: digits_loss[n][1])
+    best = min(digits_loss, key=lambda n: digits_loss[n][1])
+    seed_three = {n: bowl_steps.get(n) for n in ("gd", "adagrad", "adam")}
+    finding = say(TEXT, "c12_found", lowered=sum(lowers.values()), total=len(lowers),
+                  best=best, best_loss=digits_loss[best][1], worst=worst,
+                  worst_loss=digits_loss[worst][1], reached=sum(reaches.values()),
+                  steps=", ".join(f"{n} {s if s is not None else '—'}"
+                                  for n, s in seed_three.items()))
     return Verdict("C12", bool(ok), say(TEXT, "c12", tolerance=TOLERANCE),
                    {"digits_loss_before_after": {n: list(v) for n, v in digits_loss.items()},
-                    "bowl_steps": bowl_steps, "lowers_loss": lowers, "reaches_tolerance": reaches})
-
-
-# --- figures and tables ----------------------------------------------------------------------
-
-
-def _surface_name(key: str):
-    return say(TEXT, "surfaces", key, curvatures=CURVATURES.tolist(), degrees=ROTATION_DEGREES)
-
-
-def _contours(ax, key: str) -> None:
-    s = SURFACES[key]
-    (x0, x1), (y0, y1) = s["xlim"], s["ylim"]
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 300), np.linspace(y0, y1, 300))
-    levels = np.logspace(-2, 3.5, 14) if key == "rosenbrock" else np.logspace(-2, 2.5, 12)
-    ax.contour(gx, gy, s["f"](gx, gy), levels=levels, colors="0.75", linewidths=0.7)
-    ax.plot(*s["start"], "ko", markersize=6, label="start")
-    ax.plot(*s["minimum"], "k*", markersize=12, label="minimum")
-
-
-def _draw_paths(key: str, results: dict, ctx: Context) -> Figure:
-    s = SURFACES[key]
-    height = 2.7 * (s["ylim"][1] - s["ylim"][0]) / (s["xlim"][1] - s["xlim"][0]) + 0.3
-    fig, axes = plots.subplots(2, 4, size=(2.7, height), sharex=True, sharey=True)
-    for ax, (name, r) in zip(axes.ravel(), results.items(), strict=True):
-        _contours(ax, key)
-        ax.plot(r["path"][:, 0], r["path"][:, 1], color=plots.optimizer_color(name),
-                linewidth=1.3, marker=".", markersize=2)
-        outcome = f"{r['steps']} steps" if r["steps"] is not None else "not converged"
-        ax.set_title(f"{name}, lr {r['lr']:g}: {outcome}", fontsize=9,
-                     color=plots.optimizer_color(name))
-        ax.set(xlim=s["xlim"], ylim=s["ylim"], aspect="equal")
-    for ax in axes[-1]:
-        ax.set_xlabel("θ₁")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("θ₂")
-    axes[0, 0].legend(fontsize=7, loc="lower left")
-    fig.suptitle(f"{_surface_name(key).en}: each optimizer's path at its best learning rate")
-    path = plots.save(fig, ctx.figure_path(f"optimizers-{key}"))
-    return Figure(path, say(TEXT, "paths_caption", surface=_surface_name(key),
-                            tolerance=TOLERANCE))
-
-
-def _line(name: str) -> dict:
-    """The optimizer's colour; dashed for the variants that often overlap their base
-    (Nesterov on momentum, AdamW on Adam)."""
-    return {"color": plots.optimizer_color(name),
-            "linestyle": "--" if name in ("nesterov", "adamw") else "-"}
-
-
-def _draw_values(surfaces: dict, ctx: Context) -> Figure:
-    fig, axes = plots.subplots(1, 2, size=(5.0, 3.8))
-    for ax, (key, results) in zip(axes, surfaces.items(), strict=True):
-        for name, r in results.items():
-            ax.loglog(np.arange(1, len(r["values"]) + 1), r["values"], linewidth=1.2,
-                      label=name, **_line(name))
-        ax.axhline(TOLERANCE, color="0.4", linestyle=":", linewidth=1, label="tolerance")
-        ax.set(title=f"{_surface_name(key).en.split(' (')[0]}: f along the path",
-               xlabel="step + 1 (log)",
-               ylabel="f(θ) (log)")
-        ax.legend(fontsize=7, loc="lower left", ncols=2)
-    path = plots.save(fig, ctx.figure_path("optimizers-values"))
-    return Figure(path, say(TEXT, "values_caption"))
-
-
-def _draw_digits(digits: dict, ctx: Context) -> Figure:
-    fig, (loss_ax, acc_ax) = plots.subplots(1, 2, size=(5.0, 3.8))
-    for name, r in digits.items():
-        style = {**_line(name), "linewidth": 1.4, "label": f"{name} (lr {r['lr']:g})"}
-        loss_ax.semilogy(r["loss"], **style)
-        acc_ax.plot(r["test_accuracy"], **style)
-    loss_ax.set(title="Training loss (whole training set)", xlabel="epoch",
-                ylabel="cross-entropy (log)")
-    acc_ax.set(title="Test accuracy", xlabel="epoch", ylabel="fraction correct", ylim=(0, 1))
-    loss_ax.legend(fontsize=7, loc="lower left")
-    path = plots.save(fig, ctx.figure_path("optimizers-digits"))
-    return Figure(path, say(TEXT, "digits_caption", **ctx.params["digits"]))
-
-
-def _steps(steps: int | None, budget: int):
-    return say(TEXT, "not_within", budget=budget) if steps is None else steps
-
-
-def _surface_table(surfaces: dict) -> Table:
-    rows = [[name, *(c for key in SURFACES for c in (
-        surfaces[key][name]["lr"], _steps(surfaces[key][name]["steps"],
-                                          len(surfaces[key][name]["values"]) - 1),
-        surfaces[key][name]["values"][-1]))] for name in NAMES]
-    columns = [say(TEXT, "optimizer")]
-    for key in SURFACES:
-        columns += labels(TEXT, "surface_columns", surface=say(TEXT, "short_names", key),
-                          tolerance=TOLERANCE)
-    return Table(say(TEXT, "surface_table"), columns, rows)
-
-
-def _digits_table(digits: dict) -> Table:
-    rows = [[name, r["lr"], r["initial_loss"], r["final_loss"], r["test_accuracy"][-1]]
-            for name, r in digits.items()]
-    return Table(say(TEXT, "digits_table"), labels(TEXT, "digits_columns"), rows)
+                    "bowl_steps": bowl_steps, "lowers_loss": lowers, "reaches_tolerance": reaches},
+                   finding=finding, derivation=DERIVATION)
 
 
 TEXT = {
@@ -245,9 +169,11 @@ TEXT = {
             "random times two, an unbiased estimate of the gradient as a mini-batch gives.\n\n"
             "Digits: a {digits[sizes]:–} {digits[activation]} network (He initialisation, the "
             "same initial weights for all) trained with softmax and cross-entropy by each "
-            "optimizer at its default learning rate for {digits[epochs]} epochs, GD on the whole "
-            "training set per step and the others on batches of {digits[batch_size]}; after each "
-            "epoch the loss over the whole training set and the test accuracy are measured."),
+            "optimizer at its default learning rate for the same number of steps: "
+            "{digits[epochs]} epochs of batches of {digits[batch_size]} for the mini-batch "
+            "optimizers, and as many steps for GD, each on the whole training set instead of "
+            "{digits[batch_size]} images. The loss over the whole training set and "
+            "the test accuracy are measured every epoch's worth of steps."),
         "c12": (
             "each optimizer the library implements — GD, SGD, momentum, Nesterov, Adagrad, "
             "RMSprop, Adam, AdamW; the seed names GD, Adagrad and Adam — is an optimization "
@@ -255,30 +181,11 @@ TEXT = {
             "the digits network (whole training set, before against after), and at its best "
             "learning rate of the grid it brings the ill-conditioned bowl to f ≤ {tolerance:g} "
             "within the step budget"),
-        "surfaces": {
-            "rosenbrock": "Rosenbrock's valley",
-            "bowl": ("Ill-conditioned bowl (curvatures {curvatures[0]:g} and "
-                     "{curvatures[1]:g}, axes turned {degrees}°)")},
-        "paths_caption": (
-            "{surface}: each optimizer's path from the start (black dot) towards the minimum "
-            "(star) over the contour lines, at the learning rate of the grid that reached "
-            "f ≤ {tolerance:g} in fewest steps (or ended lowest)."),
-        "values_caption": (
-            "The value of each surface along each optimizer's path (log–log). A line ends where "
-            "it reached the tolerance (dotted) or ran out of steps."),
-        "digits_caption": (
-            "The {sizes:–} {activation} network on the digits, trained by each optimizer at its "
-            "default learning rate (GD: the whole training set per step; the others: batches of "
-            "{batch_size})."),
-        "not_within": "not within {budget}",
-        "optimizer": "optimizer",
-        "short_names": {"rosenbrock": "rosenbrock", "bowl": "bowl"},
-        "surface_columns": ["{surface}: best lr", "{surface}: steps to f ≤ {tolerance:g}",
-                            "{surface}: final f"],
-        "surface_table": "Descents on the two surfaces",
-        "digits_table": "Training on the digits at the default learning rates",
-        "digits_columns": ["optimizer", "default lr", "training loss before",
-                           "training loss after", "final test accuracy"],
+        "c12_found": ("{lowered} of {total} optimizers lower the digits loss in the same number "
+                      "of steps (lowest: {best}, {best_loss:.3f}; highest: {worst}, "
+                      "{worst_loss:.3f}); {reached} of {total} reach the bowl's minimum — steps "
+                      "for the seed's three: {steps}"),
+        **figures.TEXT_EN,
     },
     "zh": {
         "title": "优化函数:GD、Adagrad、Adam 及其同类",
@@ -293,35 +200,18 @@ TEXT = {
             "最低)的学习率。每个曲面都是两项之和;SGD 每步随机取一项的梯度乘以 2,这是梯度的无偏"
             "估计,正如小批量给出的那样。\n\n"
             "digits:{digits[sizes]:–} 的 {digits[activation]} 网络(He 初始化,所有优化器使用相同"
-            "的初始权重),softmax 与交叉熵,由各优化器以默认学习率训练 {digits[epochs]} 轮,GD 每步"
-            "使用整个训练集,其余使用大小为 {digits[batch_size]} 的批;每轮之后测量整个训练集上的"
-            "损失与测试准确率。"),
+            "的初始权重),softmax 与交叉熵,由各优化器以默认学习率训练相同的步数:小批量优化器训练 "
+            "{digits[epochs]} 轮,批大小 {digits[batch_size]};GD 走同样多的步,每步使用整个训练集"
+            "而不是 {digits[batch_size]} 张图像。每走完相当于一轮的步数,"
+            "测量一次整个训练集上的损失与测试准确率。"),
         "c12": (
-            "库实现的每个优化器——GD、SGD、动量、Nesterov、Adagrad、RMSprop、Adam、AdamW(原文列出 "
+            "库实现的每个优化器——GD、SGD、动量、Nesterov、Adagrad、RMSprop、Adam、AdamW(笔记列出 "
             "GD、Adagrad 与 Adam)——都是有效的优化函数:在默认学习率下,它降低 digits 网络的训练损失"
             "(整个训练集上训练前后对比);在网格中最好的学习率下,它在步数预算内把病态二次碗的 f 降到 "
             "≤ {tolerance:g}"),
-        "surfaces": {
-            "rosenbrock": "Rosenbrock 山谷",
-            "bowl": ("病态二次碗(曲率 {curvatures[0]:g} 与 {curvatures[1]:g},坐标轴旋转 "
-                     "{degrees}°)")},
-        "paths_caption": (
-            "{surface}:各优化器从起点(黑点)走向最小值(星号)的路径,背景为等高线;学习率取网格中"
-            "以最少步数达到 f ≤ {tolerance:g}(或最终最低)的那个。"),
-        "values_caption": (
-            "各优化器路径上曲面函数值的变化(双对数坐标)。曲线在达到容差(点线)或用完步数预算处"
-            "结束。"),
-        "digits_caption": (
-            "digits 上的 {sizes:–} {activation} 网络,由各优化器以默认学习率训练(GD:每步用整个"
-            "训练集;其余:批大小 {batch_size})。"),
-        "not_within": "{budget} 步内未达到",
-        "optimizer": "优化器",
-        "short_names": {"rosenbrock": "Rosenbrock", "bowl": "二次碗"},
-        "surface_columns": ["{surface}:最佳学习率", "{surface}:f ≤ {tolerance:g} 所需步数",
-                            "{surface}:最终 f"],
-        "surface_table": "两个曲面上的下降",
-        "digits_table": "在 digits 上以默认学习率训练",
-        "digits_columns": ["优化器", "默认学习率", "训练前训练损失", "训练后训练损失",
-                           "最终测试准确率"],
+        "c12_found": ("在相同步数下 {total} 个优化器中有 {lowered} 个降低了 digits 的损失(最低:"
+                      "{best},{best_loss:.3f};最高:{worst},{worst_loss:.3f});{total} 个中有 "
+                      "{reached} 个到达二次碗的最小值——笔记所列三个的步数:{steps}"),
+        **figures.TEXT_ZH,
     },
 }

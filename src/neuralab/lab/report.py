@@ -1,11 +1,12 @@
 """Write the lab's results as ``report.html`` (self-contained) and ``results.json``.
 
-The HTML has a summary table (claim → verdict → experiment) and one section per experiment: the
-seed's words with their translation, the set-up, the parameters, the figures (PNG embedded as
-base64 data URIs, so the file opens from disk with no network), the tables of measured numbers
-and each verdict with its criterion and evidence. All fixed text is in :data:`TEXT`, per
-language, so ``lang="zh"`` gives the whole report in Chinese. ``results.json`` holds the same
-content as data.
+The HTML has a summary (claim → verdict → what we found → experiment), one section per
+experiment — the seed's words with their translation, the set-up, the parameters, the figures
+(PNG embedded as base64 data URIs, so the file opens from disk with no network), the tables of
+measured numbers, each verdict with its finding, its criterion, its evidence and a link to its
+derivation in the docs — then the seed's points no experiment measures, and a glossary of the
+terms in both languages. All fixed text is in :mod:`neuralab.lab.report_text`, per language, so
+``lang="zh"`` gives the whole report in Chinese. ``results.json`` holds the same content as data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import base64
 import html
 import json
 import math
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +24,12 @@ import numpy as np
 
 from .base import ExperimentResult, Table, Verdict
 from .claims import CLAIMS
+from .report_text import CSS, GLOSSARY, SEED_POINTS, TEXT
 from .text import Text
 
-CSS = """
-body { font: 15px/1.5 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 0 auto;
-       max-width: 1100px; padding: 1em 2em; color: #222; }
-h1 { font-size: 1.7em; } h2 { border-bottom: 2px solid #ccc; margin-top: 2em; }
-table { border-collapse: collapse; margin: .6em 0 1em; font-size: .92em; }
-th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } caption { font-weight: bold; text-align: left; padding: .3em 0; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-blockquote { border-left: 4px solid #999; margin: .8em 0; padding: .2em 1em; background: #fafafa; }
-.seed { font-size: 1.05em; } .translation { color: #555; font-style: italic; }
-figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { color: #444; font-size: .92em; }
-.badge { padding: .1em .5em; border-radius: .8em; font-weight: bold; white-space: nowrap; }
-.yes { background: #d4edda; color: #155724; } .no { background: #f8d7da; color: #721c24; }
-.verdict { border: 1px solid #ddd; border-radius: 6px; padding: .4em 1em; margin: .6em 0; }
-.meta, .duration { color: #666; font-size: .9em; }
-"""
+IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[_\-.][a-z0-9]+)+|[a-z]{2,}")
+"""A value that is a name from the code ("binary_cross_entropy", "mnist-5k", "adam"): shown as
+code, in either language."""
 
 
 def write_report(
@@ -47,8 +37,9 @@ def write_report(
 ) -> Path:
     """Write ``report.html`` and ``results.json`` into ``out_dir``; return the HTML's path.
 
-    ``meta`` describes the run: ``seed``, ``quick``, ``version``, ``duration`` (seconds), and
-    anything else worth recording in ``results.json``.
+    ``meta`` describes the run: ``seed``, ``quick``, ``version``, ``duration`` (seconds),
+    ``figure_lang`` (the language the figures could be drawn in), ``changed`` (parameters
+    set by the user), and anything else worth recording in ``results.json``.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -70,7 +61,8 @@ def to_dict(result: ExperimentResult, out_dir: Path) -> dict[str, Any]:
         "parameters": result.parameters,
         "numbers": result.numbers,
         "verdicts": [
-            {"claim": v.claim, "reproduced": v.reproduced, "criterion": v.criterion,
+            {"claim": v.claim, "reproduced": v.reproduced, "outcome": v.outcome,
+             "finding": v.finding, "criterion": v.criterion, "derivation": v.derivation,
              "evidence": v.evidence}
             for v in result.verdicts
         ],
@@ -107,19 +99,28 @@ def plain(value: Any) -> Any:
 def render_html(results: list[ExperimentResult], *, lang: str = "en", meta: dict) -> str:
     """The whole report as one HTML document in ``lang`` ("en" or "zh")."""
     mode = _t("quick" if meta.get("quick") else "full")(lang)
-    line = _t("meta")(lang).format(
-        mode=mode,
-        seed=meta.get("seed", 0),
-        version=meta.get("version", "?"),
-        duration=meta.get("duration", 0.0),
-    )
+    line = _t("meta")(lang).format(mode=mode, seed=meta.get("seed", 0),
+                                   version=meta.get("version", "?"),
+                                   duration=meta.get("duration", 0.0))
+    notes = []  # HTML
+    if lang == "zh" and meta.get("figure_lang") == "en":
+        notes.append(_e(_t("no_cjk_font")(lang)).format(
+            "<code>apt-get install fonts-noto-cjk</code>"))
+    if meta.get("changed"):
+        notes.append(_e(_t("changed")(lang)).format(", ".join(
+            f"<code>{_e(e)} {_e(k)}={_e(v)}</code>"
+            for e, c in meta["changed"].items() for k, v in c.items())))
     parts = [
         f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">',
         f"<title>{_e(_t('title')(lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>",
         f"<header><h1>{_e(_t('title')(lang))}</h1>\n<p class=\"meta\">{_e(line)}</p>",
-        f"<p>{_e(_t('intro')(lang))}</p></header>",
+        f"<p>{_e(_t('intro')(lang))}</p>",
+        *(f'<p class="note">{note}</p>' for note in notes),
+        "</header>",
         _summary(results, lang),
         *(_section(result, lang) for result in results),
+        _seed_points(lang),
+        _glossary(lang),
         "</body>\n</html>\n",
     ]
     return "\n".join(parts)
@@ -132,15 +133,17 @@ def _summary(results: list[ExperimentResult], lang: str) -> str:
     )
     body = "".join(
         f"<tr><td>{_e(v.claim)}</td><td>{_e(_claim_name(v.claim, lang))}</td>"
-        f"<td>{_badge(v, lang)}</td>"
+        f"<td>{_badge(v, lang)}</td><td>{_e(v.finding(lang) if v.finding else '')}</td>"
         f'<td><a href="#{_e(r.id)}">{_e(r.title(lang))}</a> (<code>{_e(r.id)}</code>)</td></tr>'
         for v, r in rows
     )
     n = sum(v.reproduced for v, _ in rows)
-    head = "".join(f"<th>{_e(_t(k)(lang))}</th>" for k in ("id", "claim", "verdict", "experiment"))
+    but = sum(v.outcome == "qualified" for v, _ in rows)
+    head = "".join(f"<th>{_e(_t(k)(lang))}</th>"
+                   for k in ("id", "claim", "verdict", "finding", "experiment"))
     return (
         f'<section id="summary"><h2>{_e(_t("summary")(lang))}</h2>\n'
-        f"<p>{_e(_t('tally')(lang).format(n=n, m=len(rows)))}</p>\n"
+        f"<p>{_e(_t('tally')(lang).format(n=n, m=len(rows), but=but))}</p>\n"
         f"<table><tr>{head}</tr>{body}</table></section>"
     )
 
@@ -181,16 +184,62 @@ def _quote(claim_id: str, lang: str) -> str:
 
 def _verdict(v: Verdict, lang: str) -> str:
     evidence = _key_values(_t("evidence"), v.evidence)
+    finding = (f"<p><strong>{_e(_t('finding')(lang))}:</strong> {_e(v.finding(lang))}</p>"
+               if v.finding else "")
     return (
-        f'<div class="verdict"><p><strong>{_e(v.claim)}</strong> '
-        f"{_e(_claim_name(v.claim, lang))}: "
-        f"{_badge(v, lang)}</p><p><strong>{_e(_t('criterion')(lang))}:</strong> "
-        f"{_e(v.criterion(lang))}</p>{_table(evidence, lang)}</div>"
+        f'<div class="verdict {v.outcome}"><p><strong>{_e(v.claim)}</strong> '
+        f"{_e(_claim_name(v.claim, lang))}: {_badge(v, lang)}</p>{finding}"
+        f"<p><strong>{_e(_t('criterion')(lang))}:</strong> {_e(v.criterion(lang))}</p>"
+        f"{_derivation(v.derivation, lang)}{_table(evidence, lang)}</div>"
     )
 
 
+def _derivation(target: str | None, lang: str) -> str:
+    """A link to where the docs derive the claim: ``page.md#anchor`` under ``docs/``, on the
+    documentation site (MkDocs' address of a page is its name and a slash)."""
+    if not target:
+        return ""
+    page, _, anchor = target.partition("#")
+    href = f"{docs_url()}/{page.removesuffix('.md')}/" + (f"#{anchor}" if anchor else "")
+    return (f'<p class="derivation">{_e(_t("derivation")(lang))}: <a href="{_e(href)}">'
+            f"<code>docs/{_e(target)}</code></a></p>")
+
+
+@cache
+def docs_url() -> str:
+    """The documentation site's address, from the package's metadata (``Documentation``)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("neuralab").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    found = [u.split(",", 1)[1].strip() for u in urls if u.lower().startswith("documentation")]
+    return (found[0] if found else "https://neuralab.readthedocs.io").rstrip("/")
+
+
+def _seed_points(lang: str) -> str:
+    """The seed's points that no experiment measures, a paragraph each."""
+    body = "".join(f"<h3>{_e(point['title'][lang])}</h3><p>{_e(point['text'][lang])}</p>"
+                   for point in SEED_POINTS)
+    return (f'<section id="seed-points"><h2>{_e(_t("seed_points")(lang))}</h2>'
+            f"<p>{_e(_t('seed_points_intro')(lang))}</p>{body}</section>")
+
+
+def _glossary(lang: str) -> str:
+    rows = "".join(f'<tr><td lang="zh">{_e(zh)}</td><td lang="en">{_e(en)}</td></tr>'
+                   for zh, en in GLOSSARY)
+    return (f'<section id="glossary"><h2>{_e(_t("glossary")(lang))}</h2>'
+            f"<table><tr><th>中文</th><th lang=\"en\">English</th></tr>{rows}</table></section>")
+
+
 def _key_values(title: Text, values: dict[str, Any]) -> Table:
-    return Table(title, [_t("name"), _t("value")], [[key, value] for key, value in values.items()])
+    return Table(title, [_t("name"), _t("value")],
+                 [[Code(key), value] for key, value in values.items()])
+
+
+class Code(str):
+    """A table cell that is a name from the code, shown as ``<code>`` in either language."""
 
 
 def _table(table: Table, lang: str) -> str:
@@ -204,7 +253,21 @@ def _table(table: Table, lang: str) -> str:
 def _cell(value: Any, lang: str) -> str:
     numeric = isinstance(value, int | float | np.number) and not isinstance(value, bool)
     css = ' class="num"' if numeric else ""
+    if _is_code(value):
+        return f"<td><code>{_e(format_value(value, lang))}</code></td>"
     return f"<td{css}>{_e(format_value(value, lang))}</td>"
+
+
+def _is_code(value: Any) -> bool:
+    """Whether a cell shows names from the code: a :class:`Code`, an identifier, a structure
+    of settings (a dict), or a list of identifiers."""
+    if isinstance(value, Code) or isinstance(value, dict):
+        return True
+    if isinstance(value, str):
+        return IDENTIFIER.fullmatch(value) is not None
+    if isinstance(value, list | tuple) and value:
+        return all(isinstance(item, str) and IDENTIFIER.fullmatch(item) for item in value)
+    return False
 
 
 def _figure(path: Path, caption: str) -> str:
@@ -235,8 +298,8 @@ def format_value(value: Any, lang: str) -> str:
 
 
 def _badge(v: Verdict, lang: str) -> str:
-    key, css = ("reproduced", "yes") if v.reproduced else ("not_reproduced", "no")
-    return f'<span class="badge {css}">{_e(_t(key)(lang))}</span>'
+    css = {"reproduced": "yes", "qualified": "but", "not_reproduced": "no"}[v.outcome]
+    return f'<span class="badge {css}">{_e(_t(v.outcome)(lang))}</span>'
 
 
 def _claim_name(claim_id: str, lang: str) -> str:
@@ -255,76 +318,3 @@ def _e(text: str) -> str:
 def _t(key: str) -> Text:
     """The report's fixed text ``key`` in both languages."""
     return Text(TEXT["en"][key], TEXT["zh"][key])
-
-
-TEXT = {
-    "en": {
-        "title": "neuralab lab: the seed's claims, measured",
-        "intro": (
-            "Each claim of the seed, a learner's notes in Chinese (“浅学神经网络”, a first look at "
-            "neural networks), is turned into an experiment run with neuralab. Every verdict "
-            "is computed from the measured numbers by the criterion printed beside it. A "
-            "claim that is not reproduced is reported with its numbers: that is a finding, "
-            "not a failure."),
-        "meta": "seed {seed} · {mode} · neuralab {version} · total time {duration:.1f} s",
-        "quick": "quick mode (small data and budgets)",
-        "full": "full run",
-        "summary": "Summary",
-        "tally": "{n} of {m} verdicts: reproduced.",
-        "id": "Id",
-        "claim": "Claim",
-        "verdict": "Verdict",
-        "experiment": "Experiment",
-        "seed_words": "The seed's words: ",
-        "translation": "Translation (docs/seed/CLAIMS.md): ",
-        "setup": "Set-up",
-        "parameters": "Parameters",
-        "figures": "Figures",
-        "numbers": "Measured numbers",
-        "verdicts": "Verdicts",
-        "criterion": "Criterion",
-        "evidence": "Evidence",
-        "name": "Name",
-        "value": "Value",
-        "yes": "yes",
-        "no": "no",
-        "reproduced": "reproduced",
-        "not_reproduced": "not reproduced",
-        "duration": "Duration: {:.1f} s",
-        "values": "{} values",
-    },
-    "zh": {
-        "title": "neuralab 实验报告:逐条检验种子文档的论断",
-        "intro": (
-            "种子文档《浅学神经网络》中的每一条论断都被变成一个用 neuralab 运行的实验。"
-            "每个结论都由实测数据按旁边写出的判据计算得出。未能复现的论断同样连同数据一起报告:"
-            "这是发现,不是失败。"),
-        "meta": "随机种子 {seed} · {mode} · neuralab {version} · 总用时 {duration:.1f} 秒",
-        "quick": "快速模式(小数据、小预算)",
-        "full": "完整运行",
-        "summary": "总结",
-        "tally": "{m} 个结论中 {n} 个已复现。",
-        "id": "编号",
-        "claim": "论断",
-        "verdict": "结论",
-        "experiment": "实验",
-        "seed_words": "原文:",
-        "translation": "英文译文(docs/seed/CLAIMS.md):",
-        "setup": "实验设置",
-        "parameters": "参数",
-        "figures": "图表",
-        "numbers": "测量数据",
-        "verdicts": "结论与判据",
-        "criterion": "判据",
-        "evidence": "证据",
-        "name": "名称",
-        "value": "数值",
-        "yes": "是",
-        "no": "否",
-        "reproduced": "已复现",
-        "not_reproduced": "未复现",
-        "duration": "用时:{:.1f} 秒",
-        "values": "共 {} 个值",
-    },
-}
-"""The report's fixed text, per language."""

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from .base import Context, ExperimentResult, Stopwatch
+from neuralab import plots
+
+from .base import Context, ExperimentResult, Stopwatch, Verdict
 from .experiment import Experiment
 
 __all__ = ["run_experiment", "run_experiments"]
@@ -27,6 +30,10 @@ def run_experiments(
     seed: int = 0,
     out_dir: str | Path = "lab-report",
     progress: bool | None = None,
+    backend: str = "serial",
+    n_jobs: int | None = None,
+    scheduler: str | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
 ) -> list[ExperimentResult]:
     """Run each experiment class in order and return the results.
 
@@ -37,6 +44,12 @@ def run_experiments(
         out_dir: where the experiments write their figures.
         progress: show a bar over experiments and one over each experiment's units of work;
             ``None`` shows them only when stderr is a terminal.
+        backend, n_jobs, scheduler: where the units of work are measured — "serial" (here,
+            one after the other), or a backend of :mod:`neuralab.sweep.backends` ("loky",
+            "dask", "ray") with its workers or its cluster's address; the numbers are the same
+            (see :mod:`neuralab.lab.parallel`).
+        overrides: experiment id → its changed parameters (checked by
+            :func:`neuralab.lab.settings.check`); serial runs only.
 
     BLAS runs on one thread meanwhile: the lab's networks are small, and on a few shared cores
     several BLAS threads make their matrix products many times slower, never faster.
@@ -45,6 +58,17 @@ def run_experiments(
         RuntimeError: an experiment's verdicts are not exactly one per claim it declares.
     """
     experiments = list(experiments)
+    overrides = overrides or {}
+    if backend != "serial" and any(overrides.values()):
+        raise ValueError("changed parameters (--set) run on the serial backend only: the "
+                         "workers of another backend build each experiment from its declaration")
+    if backend != "serial":
+        from .parallel import run_distributed
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return run_distributed(experiments, quick=quick, seed=seed, out_dir=out_dir,
+                                   progress=progress, backend=backend, n_jobs=n_jobs,
+                                   scheduler=scheduler)
     disable = None if progress is None else not progress
     results = []
     with (
@@ -54,7 +78,8 @@ def run_experiments(
         for experiment in bar:
             bar.set_postfix_str(experiment.id)
             results.append(run_experiment(experiment, quick=quick, seed=seed,
-                                          out_dir=out_dir, progress=progress))
+                                          out_dir=out_dir, progress=progress,
+                                          overrides=overrides.get(experiment.id)))
     return results
 
 
@@ -65,14 +90,16 @@ def run_experiment(
     seed: int = 0,
     out_dir: str | Path = "lab-report",
     progress: bool | None = False,
+    overrides: dict[str, Any] | None = None,
 ) -> ExperimentResult:
     """Run one experiment: measure each unit, summarise, judge, draw; return its result.
 
-    Its progress bar has one step per unit of work and one for the figures.
+    Its progress bar has one step per unit of work and one for the figures. ``overrides``
+    changes parameters (dotted keys, values checked by :func:`settings.check`).
     """
     exp = experiment()
     ctx = Context(quick=quick, seed=seed, out_dir=Path(out_dir),
-                  params=experiment.parameters(quick))
+                  params=experiment.parameters(quick, overrides), overrides=dict(overrides or {}))
     units = exp.units(ctx.params)
     disable = None if progress is None else not progress
     with (
@@ -84,22 +111,37 @@ def run_experiment(
         for unit in units:
             measured[unit] = exp.measure(unit, ctx)
             bar.update()
-        numbers = exp.summarise(measured, ctx)
-        verdicts = exp.judge(numbers)
-        tables = exp.tables(numbers, ctx)
-        figures = exp.draw(numbers, ctx)
+        result = finish(exp, measured, ctx)
         bar.update()
-    _check(experiment, [v.claim for v in verdicts])
+    result.duration = watch.seconds
+    return result
+
+
+def finish(exp: Experiment, measured: dict, ctx: Context) -> ExperimentResult:
+    """Steps 2 and 3 once every unit is measured: summarise, judge, lay out, draw (in the
+    report's language, where a font allows: :func:`neuralab.plots.figure_style`)."""
+    experiment = type(exp)
+    numbers = exp.summarise(measured, ctx)
+    verdicts = exp.judge(numbers)
+    tables = exp.tables(numbers, ctx)
+    with plots.figure_style(ctx.lang):
+        figures = exp.draw(numbers, ctx)
+    _check(experiment, verdicts)
     return ExperimentResult(
         id=experiment.id, claims=list(experiment.claims), title=experiment.title(),
-        setup=experiment.setup(quick), parameters=ctx.params, numbers=exp.record(numbers),
-        verdicts=verdicts, tables=tables, figures=figures, duration=watch.seconds)
+        setup=experiment.setup(ctx.quick, ctx.overrides), parameters=ctx.params,
+        numbers=exp.record(numbers), verdicts=verdicts, tables=tables, figures=figures)
 
 
-def _check(experiment: type[Experiment], judged: list[str]) -> None:
-    """Raise RuntimeError unless ``judged`` names each declared claim exactly once."""
+def _check(experiment: type[Experiment], verdicts: list[Verdict]) -> None:
+    """Raise RuntimeError unless the verdicts name each declared claim exactly once, each
+    with its finding (what was found, in one line)."""
+    judged = [v.claim for v in verdicts]
     if sorted(judged) != sorted(experiment.claims):
         raise RuntimeError(
             f"experiment {experiment.id!r} declares claims {list(experiment.claims)} but judged "
             f"{judged}: give one verdict per claim"
         )
+    if any(v.finding is None for v in verdicts):
+        raise RuntimeError(f"experiment {experiment.id!r}: every verdict needs its finding, "
+                           "one line made from the numbers")

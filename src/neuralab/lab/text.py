@@ -8,12 +8,15 @@ but filled in from the experiment's parameters: ``say(TEXT, "setup", epochs=300)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
-__all__ = ["LANGUAGES", "Text", "labels", "say", "template_fields"]
+__all__ = ["LANGUAGES", "Text", "current_language", "join", "labels", "language", "say",
+           "template_fields"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,30 @@ class Text:
 LANGUAGES = ("en", "zh")
 """The languages of the report."""
 
+_LANGUAGE: ContextVar[str] = ContextVar("neuralab_lab_language", default="en")
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Within the block, the lab speaks ``lang``: experiments draw their figures in it.
+
+    The report is written in one language, chosen when the lab starts (``lab.run(lang=…)``);
+    this hands the choice to every :class:`~neuralab.lab.base.Context` made meanwhile, in the
+    serial runner or while a distributed run finishes its experiments here.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    token = _LANGUAGE.set(lang)
+    try:
+        yield lang
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def current_language() -> str:
+    """The language set by the innermost :func:`language` block ("en" outside any)."""
+    return _LANGUAGE.get()
+
 
 def say(text: Mapping[str, Any], *path: str, **values: Any) -> Text:
     """The template at ``path`` of a per-language ``text`` mapping, formatted in each language.
@@ -44,6 +71,11 @@ def say(text: Mapping[str, Any], *path: str, **values: Any) -> Text:
     """
     return Text(*(_FORMATTER.format(_entry(text, lang, path), **_in(lang, values))
                   for lang in LANGUAGES))
+
+
+def join(*parts: Text) -> Text:
+    """Clauses of one sentence, joined with a semicolon in each language's own punctuation."""
+    return Text("; ".join(p.en for p in parts), ";".join(p.zh for p in parts))
 
 
 def labels(text: Mapping[str, Any], *path: str, **values: Any) -> list[Text]:
