@@ -101,15 +101,8 @@ def _layer_config(layer) -> dict:
 
 def _check_description(path: str, described) -> tuple[np.dtype, list]:
     """(dtype, layer configs) of a description whose format, version and dtype are valid."""
+    safefile.check_format(path, described, FORMAT_NAME, FORMAT_VERSION, "neuralab description")
     bad = f"{path}: invalid neuralab description"
-    if not isinstance(described, dict) or described.get("format") != FORMAT_NAME:
-        raise ValueError(f"{bad}: format is not {FORMAT_NAME!r}")
-    version = described.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"{bad}: format_version must be a positive int, got {version!r}")
-    if version > FORMAT_VERSION:
-        raise ValueError(f"{path} was written in neuralab format version {version}; this "
-                         f"neuralab reads up to version {FORMAT_VERSION}: upgrade neuralab")
     dtype, layers = described.get("dtype"), described.get("layers")
     if dtype not in ("float32", "float64") or not isinstance(layers, list) or not layers:
         raise ValueError(f"{bad}: needs dtype float32/float64 and a non-empty layer list")

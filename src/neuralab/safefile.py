@@ -40,7 +40,8 @@ from safetensors import SafetensorError
 from safetensors.numpy import load as tensors_from_bytes
 
 __all__ = [
-    "read_regular_file", "read_header", "read_described", "data_size", "check_arrays",
+    "read_regular_file", "read_header", "read_described", "check_format", "data_size",
+    "check_arrays",
     "load_arrays", "write_atomic", "check_finite", "writable_target", "check_writable",
     "json_loads",
 ]
@@ -127,6 +128,20 @@ def read_described(path: str, what: str, format_name: str, key: str, hint: str):
     if metadata.get("format") != format_name or key not in metadata:
         raise ValueError(f"{not_ours}: {hint}")
     return data, header, json_loads(metadata[key], f"{not_ours}: its description")
+
+
+def check_format(path: str, described, format_name: str, max_version: int, what: str) -> None:
+    """ValueError unless ``described`` is a dict of ``format_name`` in a version this neuralab
+    reads (a positive int up to ``max_version``); ``what`` names the description in errors."""
+    bad = f"{path}: invalid {what}"
+    if not isinstance(described, dict) or described.get("format") != format_name:
+        raise ValueError(f"{bad}: format is not {format_name!r}")
+    version = described.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"{bad}: format_version must be a positive int, got {version!r}")
+    if version > max_version:
+        raise ValueError(f"{path} was written in neuralab format version {version}; this "
+                         f"neuralab reads up to version {max_version}: upgrade neuralab")
 
 
 def data_size(data: bytes) -> int:

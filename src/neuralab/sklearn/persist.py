@@ -93,14 +93,8 @@ def fitted_record(estimator) -> dict:
 def _estimator(cls, path: str, document):
     """(an estimator with checked parameters and fitted attributes, layer sizes, dtype)."""
     bad = f"{path}: invalid neuralab estimator description"
-    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise ValueError(f"{bad}: format is not {FORMAT_NAME!r}")
-    version = document.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"{bad}: format_version must be a positive int, got {version!r}")
-    if version > FORMAT_VERSION:
-        raise ValueError(f"{path} was written in format version {version}; this neuralab reads "
-                         f"up to version {FORMAT_VERSION}: upgrade neuralab")
+    safefile.check_format(path, document, FORMAT_NAME, FORMAT_VERSION,
+                          "neuralab estimator description")
     if document.get("estimator") != cls.__name__:
         raise ValueError(f"{path} holds a {document.get('estimator')!r}, not a "
                          f"{cls.__name__}; load it with that class")
