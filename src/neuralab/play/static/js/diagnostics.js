@@ -63,9 +63,11 @@ export class DiagnosticsPanel {
       label.textContent = last ? `${t("output_layer")} (${d.activation})`
         : `${t("layer_n").replace("{n}", i + 1)} (${d.activation})`;
       row.appendChild(label);
-      const id = (name) => (last ? null : `${name}-${i + 1}`);
-      const meters = { speed: meter(row, id("speed")), saturated: meter(row, id("saturated")),
-        dead: meter(row, id("dead")), mean: meter(row, null, true) };
+      // data-testid of hidden layer n (stable test hooks): speed-<n>, saturated-<n>, dead-<n>
+      const testid = (name) => (last ? null : `${name}-${i + 1}`);
+      const meters = { speed: meter(row, testid("speed")),
+        saturated: meter(row, testid("saturated")), dead: meter(row, testid("dead")),
+        mean: meter(row, null, true) };
       this.rows.appendChild(row);
       return meters;
     });

@@ -11,7 +11,7 @@ export class Presets {
     const row = document.getElementById("preset-buttons");
     for (const preset of this.presets) {
       const button = document.createElement("button");
-      button.dataset.testid = `preset-${preset.id}`;
+      button.dataset.testid = `preset-${preset.id}`;  // data-testid preset-C1 … preset-C12
       button.textContent = preset.id;
       button.addEventListener("click", () => this.choose(preset));
       row.appendChild(button);
