@@ -14,11 +14,11 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["describe"]
+__all__ = ["describe", "cpu_model"]
 
 
 @cache
-def _cpu() -> str:
+def cpu_model() -> str:
     """The CPU's model name (from /proc/cpuinfo on Linux), else what ``platform`` knows."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
@@ -44,5 +44,5 @@ def describe() -> dict:
     from neuralab import __version__
 
     return {"neuralab": __version__, "numpy": np.__version__, "python": platform.python_version(),
-            "blas": _blas(), "cpu": _cpu(), "machine": platform.machine(),
+            "blas": _blas(), "cpu": cpu_model(), "machine": platform.machine(),
             "cpu_count": os.cpu_count()}
