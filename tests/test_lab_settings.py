@@ -79,10 +79,27 @@ def test_parameters_of_an_experiment_not_run_are_refused(tmp_path):
         lab.run(["loss_slowdown"], quick=True, out=tmp_path, params={"dead_relu": {"epochs": 2}})
 
 
-def test_changed_parameters_run_on_the_serial_backend_only(tmp_path):
-    with pytest.raises(ValueError, match="serial backend only"):
-        lab.run(["loss_slowdown"], quick=True, out=tmp_path, backend="loky",
-                params={"loss_slowdown": {"neuron.lr": 0.6}})
+def test_changed_parameters_reach_the_workers_of_a_process_pool(tmp_path):
+    """--set with --backend loky: the workers measure with the changed parameter, so the
+    numbers and the setup text are the serial run's (76 epochs at η = 0.6, not η = 0.15's)."""
+    change = {"loss_slowdown": {"neuron.lr": "0.6"}}
+    (serial,) = lab.run(["loss_slowdown"], quick=True, out=tmp_path / "serial", progress=False,
+                        params=change)
+    (pooled,) = lab.run(["loss_slowdown"], quick=True, out=tmp_path / "loky", progress=False,
+                        params=change, backend="loky", n_jobs=2)
+    assert pooled.numbers["neuron_summary"]["quadratic/far"]["epochs_below_threshold"] == 76
+    assert pooled.numbers == serial.numbers
+    assert pooled.setup.en == serial.setup.en and "η = 0.6" in pooled.setup.en
+
+
+def test_a_changed_list_reaches_the_workers_too(tmp_path):
+    change = {"dead_relu": {"learning_rates": "0.01,0.1"}}
+    (serial,) = lab.run(["dead_relu"], quick=True, out=tmp_path / "serial", progress=False,
+                        params=change)
+    (pooled,) = lab.run(["dead_relu"], quick=True, out=tmp_path / "loky", progress=False,
+                        params=change, backend="loky", n_jobs=2)
+    assert serial.parameters["learning_rates"] == [0.01, 0.1]
+    assert pooled.numbers == serial.numbers
 
 
 def test_cli_set_needs_one_experiment(capsys, tmp_path):

@@ -13,7 +13,7 @@ from sklearn.neural_network._base import poisson_loss
 
 from neuralab import gradcheck, kernels
 from neuralab.layers import Parameter
-from neuralab.sklearn.model import Objective, build_network, take_rows
+from neuralab.sklearn.model import L2Gradient, Objective, build_network, take_rows
 from neuralab.sklearn.poisson import Exp, HalfPoissonDeviance
 from neuralab.sklearn.solvers import LearningRate, ScikitAdam, ScikitSGD
 
@@ -160,6 +160,60 @@ def test_objective_adds_the_penalty_to_the_weights_only():
     assert_allclose(extra, expected, atol=1e-15)
 
 
+def test_deferred_penalty_is_added_inside_the_sgd_step():
+    """With the penalty's gradient deferred, the cost is unchanged, ``.grad`` holds ∂C/∂θ only,
+    and ScikitSGD's step adds (α/Σw)·W to the weights' gradient, nothing to the biases':
+    one step from v = 0 is θ − γ·(g + c·W) − μ·γ·(g + c·W) (Nesterov) on the weights."""
+    rng = np.random.default_rng(1)
+    net = build_network([3, 4, 2], "tanh", "identity", np.float64, np.random.RandomState(0))
+    x, y, w = rng.normal(size=(5, 3)), rng.normal(size=(5, 2)), rng.uniform(0.5, 2, 5)
+    expected_cost = Objective(net, 0.3, 5)(x, y, w)
+    objective = Objective(net, 0.3, 5)
+    opt = ScikitSGD(lr=0.1, momentum=0.9, nesterov=True)
+    opt.penalty = objective.defer_penalty_gradient()
+    assert_array_equal(opt.penalty.segments, [[0, 12, 1], [12, 16, 0], [16, 24, 1], [24, 26, 0]])
+    assert objective(x, y, w) == pytest.approx(expected_cost, rel=1e-12)
+    assert opt.penalty.factor == pytest.approx(0.3 / w.sum())
+    grad, before = net.flat.grad.copy(), net.flat.value.copy()
+    Objective(net, 0.0, 5)(x, y, w)
+    assert_array_equal(grad, net.flat.grad)  # the data term alone
+    decayed = grad + np.concatenate([np.concatenate([0.3 / w.sum() * layer.weight.value.ravel(),
+                                                     np.zeros(layer.bias.value.size)])
+                                     for layer in net.layers])
+    opt.step([net.flat])
+    assert_allclose(net.flat.value, before - 0.1 * decayed * (1 + 0.9), rtol=1e-13)
+    assert_array_equal(net.flat.grad, grad)
+
+
+def test_a_state_dict_round_trip_keeps_the_deferred_penalty():
+    """load_state_dict restores the velocity and keeps ``penalty``: the second step is the one
+    taken without the round trip (with the L2 term, which at α = 1 moves every weight)."""
+
+    def two_steps(round_trip):
+        rng = np.random.default_rng(0)
+        net = build_network([3, 4, 2], "tanh", "identity", np.float64, np.random.RandomState(0))
+        x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+        objective, opt = Objective(net, 1.0, 5), ScikitSGD(lr=0.1)
+        opt.penalty = objective.defer_penalty_gradient()
+        for step in range(2):
+            objective(x, y)
+            opt.step([net.flat])
+            if round_trip and step == 0:
+                opt.load_state_dict(opt.state_dict())
+        return net.flat.value.copy()
+
+    assert_array_equal(two_steps(True), two_steps(False))
+
+
+def test_penalty_segments_must_cover_the_vector_stepped():
+    with pytest.raises(ValueError, match="follow each other from 0"):
+        L2Gradient([(0, 3, True), (4, 6, False)])
+    opt = ScikitSGD(lr=0.1)
+    opt.penalty = L2Gradient([(0, 3, True), (3, 5, False)])
+    with pytest.raises(ValueError, match="cover 5 parameters, the vector stepped has 7"):
+        opt.step([parameter(np.ones(7), np.ones(7))])
+
+
 def test_initial_weights_are_scikit_learns_glorot_uniform():
     net = build_network([3, 5, 2], "logistic", "softmax", np.float64, np.random.RandomState(7))
     reference = np.random.RandomState(7)
@@ -185,8 +239,9 @@ def test_take_rows_dense_sparse_slice_and_index():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("nesterov", [True, False])
 def test_compiled_sgd_and_decay_are_bit_identical_to_numpy(dtype, nesterov, monkeypatch):
-    """Three steps of ScikitSGD (the learning rate changed in between) and the penalty's
-    gradient: the compiled loops against the NumPy passes, to the last bit."""
+    """Three steps of ScikitSGD (the learning rate and the penalty's factor changed in between),
+    without and with the penalty's gradient inside the step, and the penalty's gradient alone:
+    the compiled loops against the NumPy passes, to the last bit."""
     from neuralab.sklearn import kernels as loops
 
     rng = np.random.default_rng(0)
@@ -194,21 +249,27 @@ def test_compiled_sgd_and_decay_are_bit_identical_to_numpy(dtype, nesterov, monk
     value, grad = rng.standard_normal(n).astype(dtype), rng.standard_normal(n).astype(dtype)
     assert loops.usable(value, grad) == kernels.available()
 
-    def three_steps():
+    penalty = L2Gradient([(0, 9, True), (9, 12, False), (12, n, True)])  # weights, biases, …
+
+    def three_steps(with_penalty):
         p = Parameter(value.copy())
-        p.grad = grad
+        p.grad = grad.copy()
         opt = ScikitSGD(lr=0.05, momentum=0.9, nesterov=nesterov)
-        for lr in (0.05, 0.05, 0.01):
-            opt.lr = lr
+        opt.penalty = penalty if with_penalty else None
+        for lr, factor in ((0.05, 0.3), (0.05, 0.2), (0.01, 0.2)):
+            opt.lr, penalty.factor = lr, factor
             opt.step([p])
+        assert_array_equal(p.grad, grad)  # the penalty's term never lands in .grad
         return p.value, opt.state[0]["velocity"]
 
-    compiled = three_steps()
+    compiled = [*three_steps(False), *three_steps(True)]
+
     decayed = grad.copy()
     if loops.usable(decayed, value):
         loops.add_decay(decayed, value, 0.3)
     monkeypatch.setattr(loops, "usable", lambda *arrays: False)
-    for ours, reference in zip(compiled, three_steps(), strict=True):
+    for ours, reference in zip(compiled, [*three_steps(False), *three_steps(True)], strict=True):
         assert_array_equal(ours, reference)
+    assert not np.array_equal(compiled[0], compiled[2])  # the penalty did change the steps
     if kernels.available():
         assert_array_equal(decayed, grad + value * dtype(0.3))

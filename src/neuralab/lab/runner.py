@@ -49,7 +49,7 @@ def run_experiments(
             "dask", "ray") with its workers or its cluster's address; the numbers are the same
             (see :mod:`neuralab.lab.parallel`).
         overrides: experiment id → its changed parameters (checked by
-            :func:`neuralab.lab.settings.check`); serial runs only.
+            :func:`neuralab.lab.settings.check`); every backend applies them.
 
     BLAS runs on one thread meanwhile: the lab's networks are small, and on a few shared cores
     several BLAS threads make their matrix products many times slower, never faster.
@@ -59,16 +59,13 @@ def run_experiments(
     """
     experiments = list(experiments)
     overrides = overrides or {}
-    if backend != "serial" and any(overrides.values()):
-        raise ValueError("changed parameters (--set) run on the serial backend only: the "
-                         "workers of another backend build each experiment from its declaration")
     if backend != "serial":
         from .parallel import run_distributed
 
         with threadpool_limits(limits=1, user_api="blas"):
             return run_distributed(experiments, quick=quick, seed=seed, out_dir=out_dir,
                                    progress=progress, backend=backend, n_jobs=n_jobs,
-                                   scheduler=scheduler)
+                                   scheduler=scheduler, overrides=overrides)
     disable = None if progress is None else not progress
     results = []
     with (

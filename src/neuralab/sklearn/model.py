@@ -5,6 +5,8 @@
   same point.
 - :class:`Objective`: scikit-learn's cost of one batch and its gradient in ``net.flat.grad``;
   the stochastic solvers call it per batch, L-BFGS on the whole set.
+- :class:`L2Gradient`: the penalty's gradient, handed to scikit-learn's SGD step to add in its
+  own pass over the parameters.
 - :func:`take_rows`, :func:`outputs`: dense or sparse rows in, dense float arrays out, a batch
   at a time (a sparse matrix is never densified whole).
 - :class:`LayerArrays`: ``coefs_`` and ``intercepts_`` as lists of views into the network.
@@ -24,8 +26,8 @@ from neuralab.sklearn import kernels
 from neuralab.sklearn.poisson import Exp, HalfPoissonDeviance
 from neuralab.training import TrainingDivergedError
 
-__all__ = ["build_network", "Objective", "take_rows", "outputs", "LayerArrays", "OUTPUTS",
-           "check_finite"]
+__all__ = ["build_network", "Objective", "L2Gradient", "take_rows", "outputs", "LayerArrays",
+           "OUTPUTS", "check_finite"]
 
 #: scikit-learn's ``out_activation_`` → (neuralab output activation, the loss it is trained with).
 OUTPUTS = {
@@ -70,6 +72,8 @@ class Objective:
     with n_b the batch's size (its total sample weight when weighted). The gradient of C is
     the network's own backward pass: ∂C/∂z = (a − y)/n_b at the output for each of the canonical
     pairs (sigmoid + log-loss, softmax + log-loss, identity + squared error, exp + Poisson).
+    ∂P/∂θ is added to the gradient too, unless :meth:`defer_penalty_gradient` gave it to the
+    optimizer (scikit-learn's SGD adds it inside its one pass over θ).
 
     Args:
         net: the Network. alpha: the L2 strength. batch_size: the most rows of one call.
@@ -81,9 +85,17 @@ class Objective:
         self.workspace = net.workspace(batch_size)
         self.weights = [layer.weight for layer in net.layers]
         self.scratch = [np.empty_like(w.value) for w in self.weights] if alpha else []
+        self.deferred: L2Gradient | None = None
+
+    def defer_penalty_gradient(self) -> L2Gradient:
+        """From now on, leave ∂P/∂θ out of ``net.flat.grad``: the returned
+        :class:`L2Gradient` carries it to the optimizer, which adds it in its own pass."""
+        self.deferred = L2Gradient.for_network(self.net)
+        return self.deferred
 
     def __call__(self, x, targets, sample_weight=None) -> float:
-        """C + P for the batch (x, targets); ∂(C + P)/∂θ overwrites ``net.flat.grad``."""
+        """C + P for the batch (x, targets); ∂(C + P)/∂θ overwrites ``net.flat.grad`` (∂C/∂θ
+        alone once the penalty's gradient is deferred)."""
         value = self.data_term(x, targets, sample_weight)
         if self.alpha:
             value += self.penalty(len(x) if sample_weight is None
@@ -97,19 +109,64 @@ class Objective:
         return value * self.value_scale
 
     def penalty(self, size: float) -> float:
-        """Add (α/n_b)·W to each weight's gradient; return P = α/(2·n_b)·Σ‖W‖²."""
+        """Add (α/n_b)·W to each weight's gradient (or hand α/n_b to the deferred gradient);
+        return P = α/(2·n_b)·Σ‖W‖²."""
         if not self.alpha:
             return 0.0
-        squares = 0.0
+        squares = sum(float(np.dot(w.value.reshape(-1), w.value.reshape(-1)))
+                      for w in self.weights)
+        if self.deferred is not None:
+            self.deferred.factor = self.alpha / size
+            return 0.5 * self.alpha * squares / size
         for w, scratch in zip(self.weights, self.scratch, strict=True):
-            flat = w.value.reshape(-1)
-            squares += float(np.dot(flat, flat))
             if kernels.usable(w.grad, w.value):  # the same numbers in one pass
                 kernels.add_decay(w.grad, w.value, self.alpha / size)
                 continue
             np.multiply(w.value, self.alpha / size, out=scratch)
             np.add(w.grad, scratch, out=w.grad)
         return 0.5 * self.alpha * squares / size
+
+
+class L2Gradient:
+    """The L2 penalty's gradient, (α/n_b)·W on every weight matrix and 0 on the biases, kept
+    apart so that the optimizer adds it during its own pass over θ (one pass fewer per batch).
+
+    ``segments``: int64 rows (start, stop, penalised) covering ``net.flat`` in order — one per
+    weight matrix (penalised) and per bias vector (not). ``factor``: α/n_b of the last batch.
+    """
+
+    def __init__(self, segments):
+        self.segments = np.array(segments, np.int64).reshape(-1, 3)
+        starts, stops = self.segments[:, 0], self.segments[:, 1]
+        if starts[0] != 0 or np.any(starts[1:] != stops[:-1]) or np.any(stops < starts):
+            raise ValueError(f"segments must follow each other from 0: got {segments!r}")
+        self.factor = 0.0
+
+    @classmethod
+    def for_network(cls, net: Network) -> L2Gradient:
+        """The segments of ``net.flat``: its weight matrices penalised, its biases not."""
+        rows, start = [], 0
+        for param in net.parameters():
+            rows.append((start, start + param.size, param.name.endswith(".weight")))
+            start += param.size
+        return cls(rows)
+
+    def check_covers(self, value) -> None:
+        """ValueError unless the segments end where the flat vector ``value`` ends."""
+        if self.segments[-1, 1] != value.size:
+            raise ValueError(f"the penalty's segments cover {self.segments[-1, 1]} parameters, "
+                             f"the vector stepped has {value.size}: step net.flat, the vector "
+                             "they were made for")
+
+    def added_to(self, grad, value, out: np.ndarray) -> np.ndarray:
+        """g + factor·θ on the penalised segments, g elsewhere, written into ``out``."""
+        np.copyto(out, grad)
+        factor = value.dtype.type(self.factor)
+        if factor:  # in θ's dtype, as the compiled loop tests it
+            for start, stop, penalised in self.segments:
+                if penalised:
+                    out[start:stop] += value[start:stop] * factor
+        return out
 
 
 def take_rows(x, rows, out: np.ndarray | None) -> np.ndarray:

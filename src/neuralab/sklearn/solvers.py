@@ -21,6 +21,7 @@ import numpy as np
 from neuralab import checks
 from neuralab.optimizers import Adam, Optimizer
 from neuralab.sklearn import kernels
+from neuralab.sklearn.model import L2Gradient
 
 __all__ = ["ScikitSGD", "ScikitAdam", "LearningRate"]
 
@@ -37,6 +38,10 @@ class ScikitSGD(Optimizer):
     As code: ``velocity = momentum * velocity - lr * grad; value += velocity``. With a constant
     γ this is torch's SGD (velocity_sklearn = −γ·velocity_torch); when γ changes it is not.
 
+    ``penalty`` (an :class:`~neuralab.sklearn.model.L2Gradient`, or None): the L2 penalty's
+    gradient, g ← g + (α/n_b)·W on the weights, added during the step instead of in a pass of
+    its own; ``.grad`` itself is left unchanged.
+
     Papers: Polyak (1964); Sutskever et al. (2013), https://proceedings.mlr.press/v28/sutskever13.html.
     """
 
@@ -46,6 +51,7 @@ class ScikitSGD(Optimizer):
         super().__init__(lr)
         self.momentum = checks.real(momentum, "momentum", minimum=0, maximum=1)
         self.nesterov = bool(nesterov)
+        self.penalty: L2Gradient | None = None
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
@@ -54,16 +60,30 @@ class ScikitSGD(Optimizer):
         return {"velocity": 0.0}
 
     def _n_scratch(self) -> int:
-        return 2
+        return 3
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """As :meth:`Optimizer.load_state_dict`; the ``penalty`` handed to this optimizer stays."""
+        penalty = self.penalty
+        super().load_state_dict(state_dict)
+        self.penalty = penalty
 
     def _update(self, value, grad, state, scratch) -> None:
-        """Six NumPy passes at most, in scikit-learn's order of operations (same rounding);
-        one compiled pass with the same result when numba is there (``sklearn.kernels``)."""
+        """Six NumPy passes at most (more with the penalty), in scikit-learn's order of
+        operations (same rounding); one compiled pass with the same result when numba is there
+        (``sklearn.kernels``)."""
         velocity, step, look_ahead = state["velocity"], scratch[0], scratch[1]
+        penalty = self.penalty
+        if penalty is not None:
+            penalty.check_covers(value)
         if kernels.usable(value, grad, velocity):
             kernels.sgd_step(value, grad, velocity, lr=self.lr, momentum=self.momentum,
-                             nesterov=self.nesterov)
+                             nesterov=self.nesterov,
+                             segments=None if penalty is None else penalty.segments,
+                             decay=0.0 if penalty is None else penalty.factor)
             return
+        if penalty is not None:
+            grad = penalty.added_to(grad, value, out=scratch[2])
         np.multiply(velocity, self.momentum, out=velocity)
         np.multiply(grad, self.lr, out=step)
         np.subtract(velocity, step, out=velocity)

@@ -6,6 +6,7 @@ that with the same ``random_state`` the two libraries see the same batches in th
     for each epoch (at most max_iter):
         order ← order[permutation(n)]           if shuffle (sklearn.utils.shuffle, same draws)
         for each batch of batch_size rows:      C + P and its gradient (model.Objective), a step
+                                                (SGD adds the penalty's gradient in its step)
         loss_ = Σ batch cost × batch rows / n   → loss_curve_; t_ += n
         stopping rule: an epoch "does not improve" when
             loss_ > best_loss_ − tol                              (early_stopping=False)
@@ -46,6 +47,9 @@ class Epochs:
         batch_size: rows per batch (the last one may be shorter). alpha: the L2 strength.
         value_scale: see :class:`~neuralab.sklearn.model.Objective`.
         random_state: the RandomState that shuffles, or None for no shuffling.
+
+    With scikit-learn's SGD the penalty's gradient goes to the optimizer
+    (``optimizer.penalty``), which adds it during its one pass over the parameters.
     """
 
     def __init__(self, net, optimizer, data, batch_size: int, alpha: float, value_scale: float,
@@ -54,6 +58,8 @@ class Epochs:
         self.n = self.x.shape[0]
         self.batch_size, self.random_state = batch_size, random_state
         self.objective = Objective(net, alpha, batch_size, value_scale)
+        if isinstance(optimizer, ScikitSGD):  # its one pass over θ adds the penalty's gradient
+            optimizer.penalty = self.objective.defer_penalty_gradient()
         self.optimizer, self.flat = optimizer, [net.flat]
         self.order = np.arange(self.n) if random_state is not None else None
         gather = random_state is not None or sp.issparse(self.x)
