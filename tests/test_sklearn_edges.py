@@ -196,3 +196,15 @@ def test_interrupting_training_keeps_the_model_and_warns(monkeypatch):
         clf = NeuralNetClassifier(max_iter=10, random_state=0).fit(X, Y)
     assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2
     assert clf.predict(X).shape == (30,)
+
+
+def test_a_filter_written_for_scikit_learns_warnings_silences_ours():
+    """scikit-learn's examples silence the MLP's ConvergenceWarning by module; after swapping
+    the class, the same filter keeps ours silent too (and a filter for other modules does not)."""
+    for module, expected in (("sklearn", 0), ("numpy", 1)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.filterwarnings("ignore", category=ConvergenceWarning, module=module)
+            NeuralNetClassifier(max_iter=2).fit(X, Y)
+            NeuralNetRegressor(solver="lbfgs", max_iter=2).fit(X, X[:, 0])
+        assert len([w for w in caught if w.category is ConvergenceWarning]) == 2 * expected
