@@ -185,8 +185,8 @@ def phases(data, epochs: int = 5) -> str:
     lines += [f"{'total':9} {total:6.1f} ms   = {total / theirs / 1e3:.2f}× scikit-learn's epoch "
               f"({1e3 * theirs:.1f} ms)",
               f"{'floor':9} {floor:6.1f} ms   = {floor / theirs / 1e3:.2f}×: the matrix products "
-              f"alone ({1e3 * gemm:.1f} ms, at this machine's measured rate), the gather and "
-              "the update; everything else at no cost"]
+              f"alone ({1e3 * gemm:.1f} ms at this machine's",
+              f"{'':24}measured rate), the gather and the update; everything else at no cost"]
     return "\n".join(lines)
 
 
